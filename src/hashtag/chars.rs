@@ -1,0 +1,183 @@
+//! Character classes of a hashtag: the hash signs (rule R1 of
+//! `shared/reference/hashtag-rules.md`) and the characters a tag is made of
+//! (R3).
+//!
+//! A tag character is a letter or mark (general category L or M), a decimal
+//! digit (Nd only) or one of 17 extra characters. Only letters and marks count
+//! towards R4's "at least one letter". The general categories are the current
+//! Unicode ones of `unicode-properties`, as R11 recommends; twitter-text's
+//! JavaScript tables are frozen at about Unicode 7, so letters added since
+//! (CJK extensions, Cherokee small letters, …) are tag characters here and
+//! not there. `char::is_alphabetic` and `char::is_numeric` are deliberately
+//! not used (R12): they disagree with L∪M and Nd on marks and letter-numbers.
+
+use unicode_properties::{GeneralCategory, GeneralCategoryGroup, UnicodeGeneralCategory};
+
+/// U+FF03 FULLWIDTH NUMBER SIGN, the second hash sign besides `#`.
+pub(crate) const FULLWIDTH_HASH: char = '\u{FF03}';
+
+/// U+FF03 in UTF-8. Its lead byte is what the scanner looks for.
+pub(crate) const FULLWIDTH_HASH_UTF8: &[u8; 3] = b"\xEF\xBC\x83";
+
+/// U+FE0E VARIATION SELECTOR-15 (text presentation).
+pub(crate) const TEXT_SELECTOR: char = '\u{FE0E}';
+
+/// U+FE0F VARIATION SELECTOR-16 (emoji presentation).
+pub(crate) const EMOJI_SELECTOR: char = '\u{FE0F}';
+
+/// U+20E3 COMBINING ENCLOSING KEYCAP.
+pub(crate) const KEYCAP: char = '\u{20E3}';
+
+/// How a character takes part in a tag (R3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TagChar {
+    /// Not a tag character: it ends the tag.
+    No,
+    /// A letter or mark (L or M): part of the tag, and enough for R4.
+    Letter,
+    /// A decimal digit (Nd) or one of the 17 extra characters: part of the
+    /// tag, but not enough on its own.
+    Other,
+}
+
+/// Classes of the ASCII characters, built once at compile time: the hot
+/// path of every scan is ASCII, and a table lookup beats both a `match`
+/// chain and the general-category binary search.
+static ASCII_CLASS: [TagChar; 128] = {
+    let mut table = [TagChar::No; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        table[b] = if c.is_ascii_alphabetic() {
+            TagChar::Letter
+        } else if c.is_ascii_digit() || c == b'_' {
+            TagChar::Other
+        } else {
+            TagChar::No
+        };
+        b += 1;
+    }
+    table
+};
+
+/// Classifies `c` by R3.
+#[inline]
+pub(crate) fn tag_char(c: char) -> TagChar {
+    if c.is_ascii() {
+        return ASCII_CLASS[c as usize];
+    }
+    if is_special(c) {
+        return TagChar::Other;
+    }
+    match c.general_category_group() {
+        GeneralCategoryGroup::Letter | GeneralCategoryGroup::Mark => TagChar::Letter,
+        GeneralCategoryGroup::Number if c.general_category() == GeneralCategory::DecimalNumber => {
+            TagChar::Other
+        }
+        _ => TagChar::No,
+    }
+}
+
+/// Whether `c` can be part of a tag (R3).
+#[inline]
+pub(crate) fn is_tag_char(c: char) -> bool {
+    tag_char(c) != TagChar::No
+}
+
+/// Whether `c` is a hash sign (R1): `#` or U+FF03 `＃`.
+#[inline]
+pub(crate) fn is_hash_sign(c: char) -> bool {
+    c == '#' || c == FULLWIDTH_HASH
+}
+
+/// The non-ASCII members of R3(c), the extra characters allowed anywhere in a
+/// tag (the underscore, the ASCII one, is in the table above).
+fn is_special(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200C}' // ZERO WIDTH NON-JOINER
+            | '\u{200D}' // ZERO WIDTH JOINER
+            | '\u{A67E}' // CYRILLIC KAVYKA
+            | '\u{05BE}' // HEBREW PUNCTUATION MAQAF
+            | '\u{05F3}' // HEBREW PUNCTUATION GERESH
+            | '\u{05F4}' // HEBREW PUNCTUATION GERSHAYIM
+            | '\u{FF5E}' // FULLWIDTH TILDE
+            | '\u{301C}' // WAVE DASH
+            | '\u{309B}' // KATAKANA-HIRAGANA VOICED SOUND MARK
+            | '\u{309C}' // KATAKANA-HIRAGANA SEMI-VOICED SOUND MARK
+            | '\u{30A0}' // KATAKANA-HIRAGANA DOUBLE HYPHEN
+            | '\u{30FB}' // KATAKANA MIDDLE DOT
+            | '\u{3003}' // DITTO MARK
+            | '\u{0F0B}' // TIBETAN MARK INTERSYLLABIC TSHEG
+            | '\u{0F0C}' // TIBETAN MARK DELIMITER TSHEG BSTAR
+            | '\u{00B7}' // MIDDLE DOT
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ascii_classes() {
+        assert_eq!(tag_char('a'), TagChar::Letter);
+        assert_eq!(tag_char('Z'), TagChar::Letter);
+        assert_eq!(tag_char('7'), TagChar::Other);
+        assert_eq!(tag_char('_'), TagChar::Other);
+        for c in " \t\n-.,'/:!?()#&@$".chars() {
+            assert_eq!(tag_char(c), TagChar::No, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn letters_and_marks_of_every_kind() {
+        // Precomposed and combining accents, a virama, the emoji selectors
+        // and the keycap are all letters or marks (R3a).
+        for c in [
+            'é', 'ş', 'ж', '漢', 'ー', '々', '\u{0301}', '\u{094D}', '\u{FE0E}', '\u{FE0F}',
+        ] {
+            assert_eq!(tag_char(c), TagChar::Letter, "{c:?}");
+        }
+        assert_eq!(tag_char(KEYCAP), TagChar::Letter);
+    }
+
+    #[test]
+    fn only_decimal_digits_count_as_digits() {
+        for c in ['٣', '۴', '४', '７'] {
+            assert_eq!(tag_char(c), TagChar::Other, "{c:?}");
+        }
+        // Nl and No are not tag characters, though `char::is_numeric` and
+        // (for Nl) `char::is_alphabetic` say yes.
+        for c in ['Ⅻ', '〇', '²', '₂', '½', '①'] {
+            assert_eq!(tag_char(c), TagChar::No, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn the_seventeen_specials() {
+        let specials = "_\u{200C}\u{200D}\u{A67E}\u{05BE}\u{05F3}\u{05F4}\u{FF5E}\u{301C}\
+                        \u{309B}\u{309C}\u{30A0}\u{30FB}\u{3003}\u{0F0B}\u{0F0C}\u{00B7}";
+        assert_eq!(specials.chars().count(), 17);
+        for c in specials.chars() {
+            assert_eq!(tag_char(c), TagChar::Other, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn what_ends_a_tag() {
+        for c in [
+            '\u{3000}', '\u{2019}', '。', '、', '「', '！', '🎗', '＃', '﹟', '♯', '+',
+        ] {
+            assert!(!is_tag_char(c), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn hash_signs() {
+        assert!(is_hash_sign('#'));
+        assert!(is_hash_sign('＃'));
+        assert!(!is_hash_sign('﹟'));
+        assert!(!is_hash_sign('♯'));
+        assert_eq!(FULLWIDTH_HASH.to_string().as_bytes(), FULLWIDTH_HASH_UTF8);
+    }
+}

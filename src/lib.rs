@@ -1,0 +1,4 @@
+//! hashtrend: hashtag counts and trends from exported social-media posts.
+#![deny(missing_docs)]
+
+pub mod hashtag;

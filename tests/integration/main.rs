@@ -1,0 +1,4 @@
+//! hashtrend's integration tests, one module per capability.
+
+mod conformance;
+mod extract;
