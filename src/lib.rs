@@ -4,4 +4,5 @@
 pub mod bucket;
 pub mod hashtag;
 pub mod normalize;
+pub mod synth;
 pub mod time;
