@@ -1,0 +1,349 @@
+//! Counting: per (bucket, tag) posts, occurrences and distinct authors.
+//!
+//! Each worker thread fills its own tally; tallies are merged once at the
+//! end into [`Counts`]. Every figure is a sum, a set union or a minimum, so
+//! the merge gives the same result whatever the number of threads or the
+//! order in which work was shared out.
+
+use std::ops::Range;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::Serialize;
+
+/// Where a hashtag was written: file, then record, then position in the
+/// post. Used to break ties between spellings deterministically.
+pub(crate) type Position = (u32, u64, u32);
+
+/// One post, reduced to what counting needs. Tags live in the chunk's
+/// [`TagArena`].
+#[derive(Debug, Clone)]
+pub(crate) struct PostRecord {
+    pub bucket: i64,
+    pub id: Option<u64>,
+    pub author: Option<u64>,
+    pub tags: Range<u32>,
+    /// Offset of the record in its input, for ordering and diagnostics.
+    pub offset: u64,
+    /// Line of the record inside its chunk.
+    pub line: u64,
+    pub duplicate: bool,
+}
+
+/// The hashtags of a chunk's posts: key and spelling as ranges of one string.
+#[derive(Debug, Default)]
+pub(crate) struct TagArena {
+    pub text: String,
+    pub tags: Vec<(Range<u32>, Range<u32>)>,
+}
+
+impl TagArena {
+    pub fn push(&mut self, key: &str, spelling: &str) {
+        let k0 = self.text.len() as u32;
+        self.text.push_str(key);
+        let k1 = self.text.len() as u32;
+        let s = if spelling == key {
+            k0..k1
+        } else {
+            self.text.push_str(spelling);
+            k1..self.text.len() as u32
+        };
+        self.tags.push((k0..k1, s));
+    }
+
+    fn key(&self, i: usize) -> &str {
+        let r = &self.tags[i].0;
+        &self.text[r.start as usize..r.end as usize]
+    }
+
+    fn spelling(&self, i: usize) -> &str {
+        let r = &self.tags[i].1;
+        &self.text[r.start as usize..r.end as usize]
+    }
+}
+
+/// How often one spelling was written, and where first.
+#[derive(Debug, Clone)]
+struct Spelling {
+    text: Box<str>,
+    count: u64,
+    first: Position,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct CellCounts {
+    posts: u64,
+    occurrences: u64,
+}
+
+/// Packs a bucket index and a tag index into one map key.
+fn cell_key(bucket: u32, tag: u32) -> u64 {
+    (u64::from(bucket) << 32) | u64::from(tag)
+}
+
+/// One worker's counts, with its own tag and bucket numbering.
+#[derive(Debug, Default)]
+pub(crate) struct Tally {
+    tag_ids: FxHashMap<Box<str>, u32>,
+    spellings: Vec<Vec<Spelling>>,
+    keys: Vec<Box<str>>,
+    bucket_ids: FxHashMap<i64, u32>,
+    buckets: Vec<i64>,
+    last_bucket: Option<(i64, u32)>,
+    cells: FxHashMap<u64, CellCounts>,
+    /// (cell, author) pairs: distinct authors per (bucket, tag).
+    authors: FxHashSet<(u64, u64)>,
+    /// Tags already counted for the current post (reused, never shrunk).
+    seen: Vec<u32>,
+}
+
+impl Tally {
+    fn bucket_id(&mut self, start: i64) -> u32 {
+        if let Some((s, id)) = self.last_bucket
+            && s == start
+        {
+            return id;
+        }
+        let next = self.buckets.len() as u32;
+        let id = *self.bucket_ids.entry(start).or_insert(next);
+        if id == next {
+            self.buckets.push(start);
+        }
+        self.last_bucket = Some((start, id));
+        id
+    }
+
+    fn tag_id(&mut self, key: &str) -> u32 {
+        if let Some(&id) = self.tag_ids.get(key) {
+            return id;
+        }
+        let id = self.keys.len() as u32;
+        self.tag_ids.insert(key.into(), id);
+        self.keys.push(key.into());
+        self.spellings.push(Vec::new());
+        id
+    }
+
+    fn note_spelling(&mut self, tag: u32, text: &str, at: Position) {
+        let list = &mut self.spellings[tag as usize];
+        match list.iter_mut().find(|s| &*s.text == text) {
+            Some(s) => {
+                s.count += 1;
+                s.first = s.first.min(at);
+            }
+            None => list.push(Spelling {
+                text: text.into(),
+                count: 1,
+                first: at,
+            }),
+        }
+    }
+
+    /// Counts one post.
+    pub fn add(&mut self, post: &PostRecord, arena: &TagArena, file: u32) {
+        if post.tags.is_empty() {
+            return;
+        }
+        let bucket = self.bucket_id(post.bucket);
+        let mut seen = std::mem::take(&mut self.seen);
+        seen.clear();
+        for (n, i) in post.tags.clone().enumerate() {
+            let i = i as usize;
+            let tag = self.tag_id(arena.key(i));
+            self.note_spelling(tag, arena.spelling(i), (file, post.offset, n as u32));
+            let key = cell_key(bucket, tag);
+            let cell = self.cells.entry(key).or_default();
+            cell.occurrences += 1;
+            if !seen.contains(&tag) {
+                seen.push(tag);
+                cell.posts += 1;
+                if let Some(a) = post.author {
+                    self.authors.insert((key, a));
+                }
+            }
+        }
+        self.seen = seen;
+    }
+}
+
+/// A tag's key and display form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TagInfo {
+    /// The counting key (NFKC, lowercased), without the hash sign.
+    pub key: String,
+    /// The spelling written most often; ties go to the one written first.
+    pub display: String,
+}
+
+/// The counts of one (bucket, tag) pair, or of one tag over all buckets.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Tallies {
+    /// Distinct posts that contain the tag.
+    pub posts: u64,
+    /// Uses of the tag: a post that writes it twice counts 2.
+    pub occurrences: u64,
+    /// Distinct known authors of those posts.
+    pub authors: u64,
+}
+
+/// One row of the per-bucket table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cell {
+    /// Index into [`Counts::buckets`].
+    pub bucket: u32,
+    /// Index into [`Counts::tags`].
+    pub tag: u32,
+    /// The counts.
+    pub tallies: Tallies,
+}
+
+/// Every count of a run: tags (sorted by key), buckets (sorted by start),
+/// the (bucket, tag) cells and per-tag totals.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts {
+    tags: Vec<TagInfo>,
+    buckets: Vec<i64>,
+    cells: Vec<Cell>,
+    totals: Vec<Tallies>,
+}
+
+impl Counts {
+    /// Merges worker tallies.
+    pub(crate) fn merge(tallies: Vec<Tally>) -> Counts {
+        // Global numbering: tags by key bytes, buckets by start.
+        let mut keys: Vec<&str> = tallies
+            .iter()
+            .flat_map(|t| t.keys.iter().map(|k| &**k))
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        let tag_index: FxHashMap<&str, u32> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (*k, i as u32))
+            .collect();
+        let mut buckets: Vec<i64> = tallies
+            .iter()
+            .flat_map(|t| t.buckets.iter().copied())
+            .collect();
+        buckets.sort_unstable();
+        buckets.dedup();
+        let bucket_index: FxHashMap<i64, u32> = buckets
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (*b, i as u32))
+            .collect();
+
+        let mut spellings: Vec<Vec<Spelling>> = vec![Vec::new(); keys.len()];
+        let mut cells: FxHashMap<u64, Tallies> = FxHashMap::default();
+        let mut pairs: FxHashSet<(u64, u64)> = FxHashSet::default();
+        for t in &tallies {
+            let tag_map: Vec<u32> = t.keys.iter().map(|k| tag_index[&**k]).collect();
+            let bucket_map: Vec<u32> = t.buckets.iter().map(|b| bucket_index[b]).collect();
+            let remap = |key: u64| {
+                cell_key(
+                    bucket_map[(key >> 32) as usize],
+                    tag_map[(key & 0xFFFF_FFFF) as usize],
+                )
+            };
+            for (local, list) in t.spellings.iter().enumerate() {
+                let global = &mut spellings[tag_map[local] as usize];
+                for s in list {
+                    match global.iter_mut().find(|g| g.text == s.text) {
+                        Some(g) => {
+                            g.count += s.count;
+                            g.first = g.first.min(s.first);
+                        }
+                        None => global.push(s.clone()),
+                    }
+                }
+            }
+            for (&key, c) in &t.cells {
+                let cell = cells.entry(remap(key)).or_default();
+                cell.posts += c.posts;
+                cell.occurrences += c.occurrences;
+            }
+            pairs.extend(t.authors.iter().map(|&(key, a)| (remap(key), a)));
+        }
+        let mut tag_authors: FxHashSet<(u32, u64)> = FxHashSet::default();
+        for &(key, a) in &pairs {
+            if let Some(c) = cells.get_mut(&key) {
+                c.authors += 1;
+            }
+            tag_authors.insert(((key & 0xFFFF_FFFF) as u32, a));
+        }
+        let mut totals = vec![Tallies::default(); keys.len()];
+        for (&key, c) in &cells {
+            let t = &mut totals[(key & 0xFFFF_FFFF) as usize];
+            t.posts += c.posts;
+            t.occurrences += c.occurrences;
+        }
+        for &(tag, _) in &tag_authors {
+            totals[tag as usize].authors += 1;
+        }
+        let mut cells: Vec<Cell> = cells
+            .into_iter()
+            .map(|(key, tallies)| Cell {
+                bucket: (key >> 32) as u32,
+                tag: (key & 0xFFFF_FFFF) as u32,
+                tallies,
+            })
+            .collect();
+        cells.sort_unstable_by_key(|c| (c.bucket, c.tag));
+        let tags = keys
+            .iter()
+            .zip(spellings)
+            .map(|(key, list)| {
+                let best = list
+                    .iter()
+                    .max_by(|a, b| a.count.cmp(&b.count).then(b.first.cmp(&a.first)))
+                    .map_or_else(|| (*key).to_owned(), |s| s.text.to_string());
+                TagInfo {
+                    key: (*key).to_owned(),
+                    display: best,
+                }
+            })
+            .collect();
+        Counts {
+            tags,
+            buckets,
+            cells,
+            totals,
+        }
+    }
+
+    /// Every tag, sorted by key (byte order); cells and totals index into it.
+    pub fn tags(&self) -> &[TagInfo] {
+        &self.tags
+    }
+
+    /// Every bucket start that holds a count (Unix seconds), ascending.
+    pub fn buckets(&self) -> &[i64] {
+        &self.buckets
+    }
+
+    /// The (bucket, tag) cells, sorted by bucket, then tag key.
+    pub fn cells(&self) -> &[Cell] {
+        &self.cells
+    }
+
+    /// Per-tag totals over all buckets, in [`Counts::tags`] order. `authors`
+    /// counts distinct authors over the whole run, not a sum over buckets.
+    pub fn totals(&self) -> &[Tallies] {
+        &self.totals
+    }
+
+    /// The index of a tag by its key, if it was seen.
+    pub fn tag_index(&self, key: &str) -> Option<u32> {
+        self.tags
+            .binary_search_by(|t| t.key.as_str().cmp(key))
+            .ok()
+            .map(|i| i as u32)
+    }
+
+    /// The totals of a tag by key (zero if it was never seen).
+    pub fn total(&self, key: &str) -> Tallies {
+        self.tag_index(key)
+            .map(|i| self.totals[i as usize])
+            .unwrap_or_default()
+    }
+}

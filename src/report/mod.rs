@@ -1,0 +1,190 @@
+//! Reports: the rows of `top` and `count`, written as a terminal table, CSV
+//! or JSON.
+//!
+//! The columns are a contract that users' scripts depend on:
+//! `top` writes `rank,tag,display,posts,occurrences,authors` and `count`
+//! writes `bucket,tag,posts,occurrences,authors`. JSON is an array of
+//! objects with the same fields, in the same order.
+
+mod csv;
+mod json;
+mod table;
+
+use std::io::Write;
+use std::str::FromStr;
+
+use serde::Serialize;
+
+pub use self::csv::CsvWriter;
+pub use self::json::JsonWriter;
+pub use self::table::TableWriter;
+use crate::analyzer::TrendReport;
+use crate::error::{Error, ErrorKind, Result};
+use crate::rank::{self, Measure};
+
+/// A row that can be written: named columns whose values print as text.
+pub trait Row: Serialize {
+    /// The column names, in order.
+    const COLUMNS: &'static [&'static str];
+    /// The values, in column order, as text.
+    fn cells(&self) -> Vec<String>;
+    /// Whether each column is numeric (right-aligned in tables).
+    fn numeric(column: usize) -> bool;
+}
+
+/// One line of the overall ranking (`hashtrend top`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TopRow {
+    /// 1-based rank.
+    pub rank: usize,
+    /// The normalized key, without the hash sign.
+    pub tag: String,
+    /// The spelling used most often.
+    pub display: String,
+    /// Distinct posts.
+    pub posts: u64,
+    /// Every use.
+    pub occurrences: u64,
+    /// Distinct known authors over the whole run.
+    pub authors: u64,
+}
+
+impl Row for TopRow {
+    const COLUMNS: &'static [&'static str] =
+        &["rank", "tag", "display", "posts", "occurrences", "authors"];
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.rank.to_string(),
+            self.tag.clone(),
+            self.display.clone(),
+            self.posts.to_string(),
+            self.occurrences.to_string(),
+            self.authors.to_string(),
+        ]
+    }
+    fn numeric(column: usize) -> bool {
+        !matches!(column, 1 | 2)
+    }
+}
+
+/// One (bucket, tag) line of the per-bucket table (`hashtrend count`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CountRow {
+    /// The bucket's start, RFC 3339 in the chosen zone.
+    pub bucket: String,
+    /// The normalized key, without the hash sign.
+    pub tag: String,
+    /// Distinct posts.
+    pub posts: u64,
+    /// Every use.
+    pub occurrences: u64,
+    /// Distinct known authors in the bucket.
+    pub authors: u64,
+}
+
+impl Row for CountRow {
+    const COLUMNS: &'static [&'static str] = &["bucket", "tag", "posts", "occurrences", "authors"];
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.bucket.clone(),
+            self.tag.clone(),
+            self.posts.to_string(),
+            self.occurrences.to_string(),
+            self.authors.to_string(),
+        ]
+    }
+    fn numeric(column: usize) -> bool {
+        column >= 2
+    }
+}
+
+/// The rows of the overall ranking, by `measure`, keeping `top`.
+pub fn top_rows(report: &TrendReport, measure: Measure, top: Option<usize>) -> Vec<TopRow> {
+    let counts = report.counts();
+    rank::top_tags(counts, measure, top)
+        .into_iter()
+        .map(|r| {
+            let info = &counts.tags()[r.tag as usize];
+            let t = counts.totals()[r.tag as usize];
+            TopRow {
+                rank: r.rank,
+                tag: info.key.clone(),
+                display: info.display.clone(),
+                posts: t.posts,
+                occurrences: t.occurrences,
+                authors: t.authors,
+            }
+        })
+        .collect()
+}
+
+/// The per-bucket rows: by bucket, then `measure` descending, then tag;
+/// `top` tags per bucket (all when `None`).
+pub fn count_rows(report: &TrendReport, measure: Measure, top: Option<usize>) -> Vec<CountRow> {
+    let counts = report.counts();
+    let mut rows = Vec::new();
+    let mut by_cell = std::collections::HashMap::new();
+    for c in counts.cells() {
+        by_cell.insert((c.bucket, c.tag), c.tallies);
+    }
+    for (bucket, ranked) in rank::top_per_bucket(counts, measure, top) {
+        let label = report.bucketer().format(counts.buckets()[bucket as usize]);
+        for r in ranked {
+            let t = by_cell[&(bucket, r.tag)];
+            rows.push(CountRow {
+                bucket: label.clone(),
+                tag: counts.tags()[r.tag as usize].key.clone(),
+                posts: t.posts,
+                occurrences: t.occurrences,
+                authors: t.authors,
+            });
+        }
+    }
+    rows
+}
+
+/// How a report is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// Aligned columns for a terminal.
+    Table,
+    /// Comma-separated values with a header row.
+    Csv,
+    /// A JSON array of objects.
+    Json,
+}
+
+impl FromStr for OutputFormat {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<OutputFormat> {
+        match s {
+            "table" => Ok(OutputFormat::Table),
+            "csv" => Ok(OutputFormat::Csv),
+            "json" => Ok(OutputFormat::Json),
+            _ => Err(Error::config(format!(
+                "unknown output \"{s}\": expected table, csv or json"
+            ))),
+        }
+    }
+}
+
+/// Writes rows in one format. Implemented by [`TableWriter`],
+/// [`CsvWriter`] and [`JsonWriter`].
+pub trait ReportWriter {
+    /// Writes all `rows` (with a header where the format has one).
+    fn write_rows<R: Row>(&self, rows: &[R], out: &mut dyn Write) -> Result<()>;
+}
+
+/// Writes `rows` to `out` in `format`.
+pub fn write<R: Row>(format: OutputFormat, rows: &[R], out: &mut dyn Write) -> Result<()> {
+    match format {
+        OutputFormat::Table => TableWriter.write_rows(rows, out),
+        OutputFormat::Csv => CsvWriter.write_rows(rows, out),
+        OutputFormat::Json => JsonWriter.write_rows(rows, out),
+    }?;
+    out.flush().map_err(output_error)
+}
+
+pub(crate) fn output_error(e: std::io::Error) -> Error {
+    Error::new(ErrorKind::Output(e))
+}

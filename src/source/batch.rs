@@ -1,0 +1,182 @@
+//! Reading an input in batches of chunks that end on record boundaries.
+//!
+//! A batch is a few MiB of input; it is cut into chunks of about
+//! [`CHUNK_BYTES`] so that worker threads can each parse a chunk on its own.
+//! Chunk boundaries depend only on the input, never on the number of threads,
+//! which keeps every report identical however many threads run.
+
+use std::io::{self, Read};
+use std::ops::Range;
+
+use crate::source::{Format, csv};
+
+/// Target size of one chunk.
+pub const CHUNK_BYTES: usize = 1 << 20;
+/// Target size of one batch (several chunks, read before parsing starts).
+pub const BATCH_BYTES: usize = 16 << 20;
+
+/// A run of whole records, cut into chunks.
+#[derive(Debug, Default)]
+pub struct Batch {
+    /// The bytes.
+    pub data: Vec<u8>,
+    /// Chunks, as ranges of `data`, in input order.
+    pub chunks: Vec<Range<usize>>,
+    /// Offset of `data[0]` in the whole input.
+    pub offset: u64,
+}
+
+/// Reads an input and hands out [`Batch`]es.
+pub struct Batcher<R> {
+    reader: R,
+    format: Format,
+    /// Bytes read but not yet handed out (the start of an incomplete record).
+    carry: Vec<u8>,
+    offset: u64,
+    eof: bool,
+    chunk_bytes: usize,
+}
+
+impl<R: Read> Batcher<R> {
+    /// Starts reading `reader`, whose records follow `format`.
+    pub fn new(reader: R, format: Format) -> Self {
+        Batcher {
+            reader,
+            format,
+            carry: Vec::new(),
+            offset: 0,
+            eof: false,
+            chunk_bytes: CHUNK_BYTES,
+        }
+    }
+
+    /// Sets the target chunk size (default [`CHUNK_BYTES`]); a batch holds
+    /// 16 chunks. Smaller chunks only change how work is shared out, never
+    /// the result.
+    pub fn chunk_bytes(mut self, bytes: usize) -> Self {
+        self.chunk_bytes = bytes.max(1);
+        self
+    }
+
+    /// Reads until `buf` holds at least `want` bytes or the input ends.
+    fn fill(&mut self, buf: &mut Vec<u8>, want: usize) -> io::Result<()> {
+        if buf.len() >= want || self.eof {
+            return Ok(());
+        }
+        let missing = (want - buf.len()) as u64;
+        // `read_to_end` on a `Take` grows the buffer without zeroing it anew
+        // for every read, and retries interrupted reads.
+        let got = (&mut self.reader).take(missing).read_to_end(buf)?;
+        if (got as u64) < missing {
+            self.eof = true;
+        }
+        Ok(())
+    }
+
+    /// The end of the first record of `buf` at or after `from` that ends
+    /// after `from` (so the position just past a record's line feed).
+    fn boundary_after(&self, buf: &[u8], from: usize, scan: &mut usize) -> Option<usize> {
+        match self.format {
+            Format::JsonLines => memchr::memchr(b'\n', &buf[from..]).map(|i| from + i + 1),
+            Format::Csv { delimiter } => {
+                // CSV needs to follow quotes from a known record start, so
+                // walk record by record from where the last scan stopped.
+                while *scan <= from {
+                    *scan = csv::record_end(buf, *scan, delimiter)?;
+                }
+                Some(*scan)
+            }
+        }
+    }
+
+    /// Reads the next batch; `None` at the end of the input.
+    pub fn next_batch(&mut self) -> io::Result<Option<Batch>> {
+        let mut buf = std::mem::take(&mut self.carry);
+        let mut want = self.chunk_bytes.saturating_mul(BATCH_BYTES / CHUNK_BYTES);
+        loop {
+            self.fill(&mut buf, want)?;
+            if buf.is_empty() {
+                return Ok(None);
+            }
+            let mut chunks = Vec::new();
+            let mut start = 0;
+            let mut scan = 0;
+            while start < buf.len() {
+                let target = (start + self.chunk_bytes).min(buf.len()) - 1;
+                match self.boundary_after(&buf, target.max(start), &mut scan) {
+                    Some(end) => {
+                        chunks.push(start..end);
+                        start = end;
+                    }
+                    None => break,
+                }
+            }
+            if self.eof && start < buf.len() {
+                // The last record has no line feed (or never closes a quote):
+                // hand it out as it is; the parser reports it if malformed.
+                chunks.push(start..buf.len());
+                start = buf.len();
+            }
+            if chunks.is_empty() {
+                // Not one whole record in `want` bytes: read more.
+                want = buf.len().saturating_mul(2).max(want);
+                continue;
+            }
+            self.carry = buf.split_off(start);
+            let batch = Batch {
+                data: buf,
+                chunks,
+                offset: self.offset,
+            };
+            self.offset += batch.data.len() as u64;
+            return Ok(Some(batch));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all_chunks(input: &[u8], format: Format, reader_piece: usize) -> Vec<Vec<u8>> {
+        struct Slow<'a>(&'a [u8], usize);
+        impl Read for Slow<'_> {
+            fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+                let n = self.1.min(out.len()).min(self.0.len());
+                out[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let mut b = Batcher::new(Slow(input, reader_piece), format);
+        let mut out = Vec::new();
+        while let Some(batch) = b.next_batch().unwrap() {
+            for c in batch.chunks {
+                out.push(batch.data[c].to_vec());
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn chunks_rebuild_the_input_on_record_boundaries() {
+        let mut input = Vec::new();
+        for i in 0..200_000 {
+            input.extend_from_slice(format!("{i},\"text with\nnewline #t{i}\",x\n").as_bytes());
+        }
+        input.extend_from_slice(b"last,\"no newline\"");
+        for piece in [7, 1 << 16, 1 << 24] {
+            let chunks = all_chunks(&input, Format::Csv { delimiter: b',' }, piece);
+            assert!(chunks.len() > 2);
+            assert_eq!(chunks.concat(), input);
+            for c in &chunks[..chunks.len() - 1] {
+                assert!(c.ends_with(b"x\n"), "chunk ends mid-record");
+            }
+        }
+    }
+
+    #[test]
+    fn empty_input_has_no_batch() {
+        assert!(all_chunks(b"", Format::JsonLines, 10).is_empty());
+    }
+}

@@ -1,0 +1,83 @@
+//! Helpers shared by the integration tests.
+
+use std::path::PathBuf;
+
+use hashtrend::report::{self, OutputFormat, Row};
+use hashtrend::{AnalyzerBuilder, Input, TrendReport};
+
+/// Path of a file under tests/fixtures.
+pub fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// Reads a fixture as text, with CRLF turned into LF.
+pub fn expected(name: &str) -> String {
+    std::fs::read_to_string(fixture(name))
+        .unwrap()
+        .replace("\r\n", "\n")
+}
+
+/// Asserts two texts are equal, showing both whole when they differ.
+#[macro_export]
+macro_rules! assert_blocks_eq {
+    ($expected:expr, $actual:expr) => {{
+        let (e, a): (&str, &str) = (&$expected, &$actual);
+        if e != a {
+            panic!("\n--- expected ---\n{e}\n--- actual ---\n{a}\n----------------");
+        }
+    }};
+}
+
+/// Runs the analyzer over `inputs` every way it can run: one thread with
+/// default chunks, two threads, four threads with tiny chunks (so records
+/// straddle many chunk and batch boundaries). Asserts every way gives the
+/// same counts, diagnostics and summary, and returns the report.
+pub fn run_all_ways(inputs: &[PathBuf], configure: impl Fn(&mut AnalyzerBuilder)) -> TrendReport {
+    let ways: [(usize, Option<usize>); 4] = [(1, None), (2, None), (4, Some(64)), (3, Some(1))];
+    let mut first: Option<TrendReport> = None;
+    for (threads, chunk) in ways {
+        let mut b = AnalyzerBuilder::new();
+        configure(&mut b);
+        if let Some(c) = chunk {
+            b.chunk_bytes(c);
+        }
+        let analyzer = b.build();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let report = pool
+            .install(|| analyzer.run(inputs.iter().map(Input::from_path).collect()))
+            .unwrap_or_else(|e| panic!("run failed: {e}"));
+        match &first {
+            None => first = Some(report),
+            Some(f) => {
+                assert_eq!(
+                    f.counts(),
+                    report.counts(),
+                    "counts differ at {threads} threads, chunk {chunk:?}"
+                );
+                assert_eq!(
+                    f.diagnostics(),
+                    report.diagnostics(),
+                    "diagnostics differ at {threads} threads"
+                );
+                assert_eq!(
+                    f.summary(),
+                    report.summary(),
+                    "summary differs at {threads} threads"
+                );
+            }
+        }
+    }
+    first.unwrap()
+}
+
+/// Renders rows as the CLI's CSV.
+pub fn csv_of<R: Row>(rows: &[R]) -> String {
+    let mut out = Vec::new();
+    report::write(OutputFormat::Csv, rows, &mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
