@@ -2,6 +2,7 @@
 
 mod util;
 
+mod cli;
 mod conformance;
 mod counts;
 mod extract;

@@ -1,0 +1,233 @@
+//! The command line as typed, and its resolution into library settings.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use hashtrend::bucket::{BucketSpec, Bucketer};
+use hashtrend::rank::Measure;
+use hashtrend::report::OutputFormat;
+use hashtrend::source::{Columns, Format};
+use hashtrend::time::{TimeParser, Zone};
+use hashtrend::{AnalyzerBuilder, Error};
+
+/// Hashtag counts and trends from exported social-media posts.
+#[derive(Debug, Parser)]
+#[command(name = "hashtrend", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Rank tags over the whole input: rank,tag,display,posts,occurrences,authors.
+    Top(TopArgs),
+    /// Count each (bucket, tag): bucket,tag,posts,occurrences,authors.
+    Count(CountArgs),
+    /// Read lines of text on stdin; write each line's hashtags as a JSON array.
+    ///
+    /// Tags are written as typed, without the hash sign (["BCSM","T1D"], [] for
+    /// none). Text is taken literally: HTML entities are not decoded.
+    Extract,
+    /// Write a synthetic, seeded sample of health posts (CSV or JSON lines).
+    Sample(SampleArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TopArgs {
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Keep the first N tags.
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub top: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct CountArgs {
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Keep the first N tags of each bucket (default: all).
+    #[arg(long, value_name = "N")]
+    pub top: Option<usize>,
+}
+
+/// Options shared by the commands that read posts.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Input files: CSV (header row) or JSON lines; `-` reads stdin.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+    /// Bucket size: minute, hour, day, week (ISO, from Monday), month, or
+    /// multiples such as 15m (aligned to the hour) or 6h (aligned to local midnight).
+    #[arg(long, default_value = "day")]
+    pub bucket: String,
+    /// Zone in which buckets are cut and labelled: UTC, an offset (+05:30) or an
+    /// IANA name (America/New_York, DST-correct).
+    #[arg(long, default_value = "UTC")]
+    pub tz: String,
+    /// Zone of timestamps written without an offset.
+    #[arg(long, value_name = "ZONE", default_value = "UTC")]
+    pub input_tz: String,
+    /// strftime format tried first for every timestamp (e.g. "%d.%m.%Y %H:%M").
+    #[arg(long, value_name = "FORMAT")]
+    pub time_format: Option<String>,
+    /// Keep posts at or after this date or date-time (in --tz).
+    #[arg(long, value_name = "WHEN")]
+    pub from: Option<String>,
+    /// Keep posts before this date-time; a date includes that whole day (in --tz).
+    #[arg(long, value_name = "WHEN")]
+    pub to: Option<String>,
+    /// Rank by distinct posts, every occurrence, or distinct authors.
+    #[arg(long, value_name = "MEASURE", default_value = "posts",
+          value_parser = ["posts", "occurrences", "authors"])]
+    pub by: String,
+    /// Output: table (default on a terminal), csv (default otherwise) or json.
+    #[arg(long, value_parser = ["table", "csv", "json"])]
+    pub output: Option<String>,
+    /// Leave reposts out (RT @name: prefixes, retweeted_status, v2 retweeted
+    /// references, is_retweet columns). By default they are counted.
+    #[arg(long)]
+    pub exclude_reposts: bool,
+    /// Count every copy of a repeated post id (by default only the first).
+    #[arg(long)]
+    pub keep_duplicates: bool,
+    /// Fail (exit 2) on the first unusable row instead of skipping it.
+    #[arg(long)]
+    pub strict: bool,
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Text column or JSON path (default: detected: full_text, text, tweet, content, body, message).
+    #[arg(long, value_name = "NAME")]
+    pub text_column: Option<String>,
+    /// Time column or JSON path (default: detected: created_at, date, timestamp, time, created_utc).
+    #[arg(long, value_name = "NAME")]
+    pub time_column: Option<String>,
+    /// Author column or JSON path such as user.id_str (default: detected:
+    /// author_id, user_id, user, username, user_name, screen_name, author).
+    #[arg(long, value_name = "NAME")]
+    pub author_column: Option<String>,
+    /// Post id column or JSON path (default: detected: id_str, id, tweet_id, post_id).
+    #[arg(long, value_name = "NAME")]
+    pub id_column: Option<String>,
+    /// Input format: csv, tsv or jsonl (default: from the extension, else the first bytes).
+    #[arg(long, value_name = "FORMAT", value_parser = ["csv", "tsv", "jsonl"])]
+    pub format: Option<String>,
+    /// CSV field delimiter, one character (default: `,`; tab for .tsv).
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SampleArgs {
+    /// Number of posts.
+    #[arg(long, default_value_t = 21_000)]
+    pub posts: usize,
+    /// Seed: the same seed gives byte-identical output.
+    #[arg(long, default_value_t = 2024)]
+    pub seed: u64,
+    /// csv or jsonl (Twitter API v2 style, text HTML-escaped).
+    #[arg(long, default_value = "csv", value_parser = ["csv", "jsonl"])]
+    pub format: String,
+    /// Output file (default: stdout).
+    #[arg(long, value_name = "PATH")]
+    pub out: Option<PathBuf>,
+}
+
+/// What `RunArgs` resolve to.
+pub struct RunConfig {
+    pub builder: AnalyzerBuilder,
+    pub measure: Measure,
+    pub output: OutputFormat,
+    pub threads: Option<usize>,
+}
+
+impl RunArgs {
+    /// Validates and converts the options, in one place.
+    pub fn resolve(&self, stdout_is_terminal: bool) -> Result<RunConfig, Error> {
+        let bucket: BucketSpec = self
+            .bucket
+            .parse()
+            .map_err(|e| Error::config(format!("--bucket: {e}")))?;
+        let zone: Zone = self
+            .tz
+            .parse()
+            .map_err(|e| Error::config(format!("--tz: {e}")))?;
+        let input_zone: Zone = self
+            .input_tz
+            .parse()
+            .map_err(|e| Error::config(format!("--input-tz: {e}")))?;
+        let when = TimeParser::new(zone, None);
+        let from = match &self.from {
+            Some(s) => Some(
+                when.parse(s)
+                    .map_err(|e| Error::config(format!("--from: {e}")))?,
+            ),
+            None => None,
+        };
+        let to = match &self.to {
+            Some(s) => {
+                let t = when
+                    .parse(s)
+                    .map_err(|e| Error::config(format!("--to: {e}")))?;
+                if is_date_only(s) {
+                    // A date means the whole day: stop at the next local midnight.
+                    let day = Bucketer::new(BucketSpec::default(), zone);
+                    Some(day.next(t))
+                } else {
+                    Some(t)
+                }
+            }
+            None => None,
+        };
+        let format: Option<Format> = self.format.as_deref().map(str::parse).transpose()?;
+        let delimiter = match self.delimiter.as_deref() {
+            None => None,
+            Some("\\t") | Some("tab") => Some(b'\t'),
+            Some(d) if d.len() == 1 => Some(d.as_bytes()[0]),
+            Some(d) => {
+                return Err(Error::config(format!(
+                    "--delimiter: \"{d}\" is not one ASCII character"
+                )));
+            }
+        };
+        let mut builder = AnalyzerBuilder::new();
+        builder
+            .bucket(bucket)
+            .zone(zone)
+            .input_zone(input_zone)
+            .time_format(self.time_format.clone())
+            .columns(Columns {
+                text: self.text_column.clone(),
+                time: self.time_column.clone(),
+                author: self.author_column.clone(),
+                id: self.id_column.clone(),
+            })
+            .format(format)
+            .delimiter(delimiter)
+            .from(from)
+            .to(to)
+            .exclude_reposts(self.exclude_reposts)
+            .keep_duplicates(self.keep_duplicates)
+            .strict(self.strict);
+        let output = match self.output.as_deref() {
+            Some(o) => o.parse()?,
+            None if stdout_is_terminal => OutputFormat::Table,
+            None => OutputFormat::Csv,
+        };
+        if self.threads == Some(0) {
+            return Err(Error::config("--threads: must be at least 1"));
+        }
+        Ok(RunConfig {
+            builder,
+            measure: self.by.parse()?,
+            output,
+            threads: self.threads,
+        })
+    }
+}
+
+fn is_date_only(s: &str) -> bool {
+    let b = s.trim().as_bytes();
+    b.len() == 10 && b[4] == b'-' && b[7] == b'-'
+}

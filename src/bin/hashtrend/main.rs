@@ -1,0 +1,162 @@
+//! The `hashtrend` command: a thin client of the library.
+
+mod args;
+
+use std::io::{self, BufRead, IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+use hashtrend::report::{self, Row};
+use hashtrend::{Error, ErrorKind, TrendReport, hashtag, synth};
+
+use crate::args::{Cli, Command, RunArgs, RunConfig, SampleArgs};
+
+/// How the process ends.
+#[derive(Debug, Clone, Copy)]
+enum Exit {
+    Success = 0,
+    /// I/O or runtime failure.
+    Failure = 1,
+    /// Bad usage, or an input error under --strict.
+    Usage = 2,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Top(a) => run(&a.run, |r, c| report::top_rows(r, c.measure, Some(a.top))),
+        Command::Count(a) => run(&a.run, |r, c| report::count_rows(r, c.measure, a.top)),
+        Command::Extract => extract(),
+        Command::Sample(a) => sample(&a),
+    };
+    let code = match result {
+        Ok(()) => Exit::Success,
+        Err(e) if e.is_broken_pipe() => Exit::Success,
+        Err(e) => {
+            eprintln!("hashtrend: {e}");
+            match e.kind() {
+                ErrorKind::Io { .. } | ErrorKind::Output(_) => Exit::Failure,
+                _ => Exit::Usage,
+            }
+        }
+    };
+    ExitCode::from(code as u8)
+}
+
+/// Runs the analyzer over the inputs and writes the rows `rows` makes.
+fn run<R: Row>(
+    args: &RunArgs,
+    rows: impl Fn(&TrendReport, &RunConfig) -> Vec<R>,
+) -> Result<(), Error> {
+    let config = args.resolve(io::stdout().is_terminal())?;
+    let analyzer = config.builder.build();
+    let work = || analyzer.run_paths(&args.files);
+    let report = match config.threads {
+        Some(n) => rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .map_err(|e| Error::config(format!("--threads: {e}")))?
+            .install(work),
+        None => work(),
+    }?;
+    print_diagnostics(&report);
+    let rows = rows(&report, &config);
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    report::write(config.output, &rows, &mut out)
+}
+
+/// The first few skipped rows, then the totals by reason, on stderr.
+fn print_diagnostics(report: &TrendReport) {
+    const SHOWN: usize = 5;
+    let d = report.diagnostics();
+    let s = report.summary();
+    let mut err = io::stderr().lock();
+    for skip in d.samples().iter().take(SHOWN) {
+        let _ = writeln!(err, "hashtrend: skipped {skip}");
+    }
+    let mut line = format!(
+        "hashtrend: {} posts counted ({} with hashtags) from {} records in {} file{}",
+        s.posts,
+        s.posts_with_tags,
+        s.records,
+        s.files,
+        if s.files == 1 { "" } else { "s" }
+    );
+    if d.total() > 0 {
+        let reasons: Vec<String> = d
+            .counts()
+            .filter(|(_, n)| *n > 0)
+            .map(|(r, n)| format!("{n} {r}"))
+            .collect();
+        line.push_str(&format!("; skipped {}: {}", d.total(), reasons.join(", ")));
+    }
+    if s.reposts_excluded > 0 {
+        line.push_str(&format!("; {} reposts excluded", s.reposts_excluded));
+    }
+    if s.invalid_utf8 > 0 {
+        line.push_str(&format!(
+            "; {} records had invalid UTF-8 (replaced)",
+            s.invalid_utf8
+        ));
+    }
+    let _ = writeln!(err, "{line}");
+}
+
+/// `hashtrend extract`: one JSON array of tags per input line.
+fn extract() -> Result<(), Error> {
+    let out_err = |e: io::Error| Error::new(ErrorKind::Output(e));
+    let stdin = io::stdin();
+    let mut input = stdin.lock();
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        let n = input.read_until(b'\n', &mut buf).map_err(|e| {
+            Error::new(ErrorKind::Io {
+                path: "-".into(),
+                source: e,
+            })
+        })?;
+        if n == 0 {
+            break;
+        }
+        if buf.last() == Some(&b'\n') {
+            buf.pop();
+            if buf.last() == Some(&b'\r') {
+                buf.pop();
+            }
+        }
+        let line = String::from_utf8_lossy(&buf);
+        let tags: Vec<&str> = hashtag::hashtags(&line).map(|h| h.tag).collect();
+        serde_json::to_writer(&mut out, &tags).map_err(|e| out_err(e.into()))?;
+        out.write_all(b"\n").map_err(out_err)?;
+    }
+    out.flush().map_err(out_err)
+}
+
+/// `hashtrend sample`: the seeded synthetic dataset.
+fn sample(a: &SampleArgs) -> Result<(), Error> {
+    let options = synth::SynthOptions {
+        posts: a.posts,
+        seed: a.seed,
+        ..Default::default()
+    };
+    let posts = synth::generate(&options);
+    let out: Box<dyn Write> = match &a.out {
+        Some(p) => Box::new(std::fs::File::create(p).map_err(|e| {
+            Error::new(ErrorKind::Io {
+                path: p.clone(),
+                source: e,
+            })
+        })?),
+        None => Box::new(io::stdout().lock()),
+    };
+    let out = io::BufWriter::new(out);
+    let written = if a.format == "jsonl" {
+        synth::write_jsonl(&posts, out)
+    } else {
+        synth::write_csv(&posts, out)
+    };
+    written.map_err(|e| Error::new(ErrorKind::Output(e)))
+}
