@@ -462,6 +462,10 @@ impl Analyzer {
             .collect();
         // In input order: fix line numbers, mark duplicates, gather diagnostics.
         for chunk in &mut chunks {
+            for s in chunk.diagnostics.samples_mut() {
+                s.location.line += state.line;
+            }
+            let mut duplicates = Diagnostics::default();
             for post in &mut chunk.posts {
                 post.line += state.line;
                 if self.config.keep_duplicates {
@@ -474,7 +478,7 @@ impl Analyzer {
                     chunk.summary.posts -= 1;
                     chunk.summary.posts_with_tags -= u64::from(!post.tags.is_empty());
                     chunk.summary.posts_without_author -= u64::from(post.author.is_none());
-                    chunk.diagnostics.push(Skip {
+                    duplicates.push(Skip {
                         location: Location {
                             file: state.name.clone(),
                             line: post.line,
@@ -485,12 +489,7 @@ impl Analyzer {
                     });
                 }
             }
-            for s in chunk.diagnostics.samples_mut() {
-                if s.reason != SkipReason::DuplicateId {
-                    s.location.line += state.line;
-                }
-            }
-            chunk.diagnostics.sort_samples();
+            chunk.diagnostics.interleave(duplicates);
             state.line += chunk.lines;
             summary.add(&chunk.summary);
             diagnostics.append(std::mem::take(&mut chunk.diagnostics));

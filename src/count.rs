@@ -33,31 +33,29 @@ pub(crate) struct PostRecord {
 #[derive(Debug, Default)]
 pub(crate) struct TagArena {
     pub text: String,
-    pub tags: Vec<(Range<u32>, Range<u32>)>,
+    pub tags: Vec<(Range<usize>, Range<usize>)>,
 }
 
 impl TagArena {
     pub fn push(&mut self, key: &str, spelling: &str) {
-        let k0 = self.text.len() as u32;
+        let k0 = self.text.len();
         self.text.push_str(key);
-        let k1 = self.text.len() as u32;
+        let k1 = self.text.len();
         let s = if spelling == key {
             k0..k1
         } else {
             self.text.push_str(spelling);
-            k1..self.text.len() as u32
+            k1..self.text.len()
         };
         self.tags.push((k0..k1, s));
     }
 
     fn key(&self, i: usize) -> &str {
-        let r = &self.tags[i].0;
-        &self.text[r.start as usize..r.end as usize]
+        &self.text[self.tags[i].0.clone()]
     }
 
     fn spelling(&self, i: usize) -> &str {
-        let r = &self.tags[i].1;
-        &self.text[r.start as usize..r.end as usize]
+        &self.text[self.tags[i].1.clone()]
     }
 }
 

@@ -141,9 +141,17 @@ impl Diagnostics {
         self.samples.first()
     }
 
-    /// Puts the samples in input order (by byte offset).
-    pub(crate) fn sort_samples(&mut self) {
+    /// Adds `other`, whose rows come from the same stretch of one input,
+    /// keeping the first [`Diagnostics::SAMPLES`] of both in input order (by
+    /// byte offset). As each side holds its own first samples, the result
+    /// holds the first of the union.
+    pub(crate) fn interleave(&mut self, other: Diagnostics) {
+        for (a, b) in self.counts.iter_mut().zip(other.counts) {
+            *a += b;
+        }
+        self.samples.extend(other.samples);
         self.samples.sort_by_key(|s| s.location.byte_offset);
+        self.samples.truncate(Self::SAMPLES);
     }
 
     /// Mutable access to the samples, for shifting chunk-relative locations.

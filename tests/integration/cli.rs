@@ -243,3 +243,22 @@ fn every_command_explains_its_options() {
         assert!(help.contains(flag), "count --help lacks {flag}");
     }
 }
+
+#[test]
+fn from_and_to_dates_keep_whole_days() {
+    let f = fixture("clinic.csv");
+    let out = run_ok(&[
+        "count",
+        "--from",
+        "2024-06-01",
+        "--to",
+        "2024-06-01",
+        f.to_str().unwrap(),
+    ]);
+    let want: String = expected("clinic.count.csv")
+        .lines()
+        .filter(|l| l.starts_with("bucket") || l.starts_with("2024-06-01"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_blocks_eq!(want, out);
+}

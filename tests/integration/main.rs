@@ -7,3 +7,4 @@ mod conformance;
 mod counts;
 mod extract;
 mod reference;
+mod robust;

@@ -1,0 +1,113 @@
+//! Properties of the whole pipeline on arbitrary input: it never panics, and
+//! how the input is cut into chunks, or how many threads count it, never
+//! changes a single count.
+
+use std::io::Cursor;
+
+use hashtrend::source::Format;
+use hashtrend::{AnalyzerBuilder, Input, TrendReport};
+use proptest::prelude::*;
+
+fn run(
+    data: &[u8],
+    format: Format,
+    chunk: Option<usize>,
+    threads: usize,
+) -> hashtrend::Result<TrendReport> {
+    let mut b = AnalyzerBuilder::new();
+    b.format(Some(format));
+    if let Some(c) = chunk {
+        b.chunk_bytes(c);
+    }
+    let analyzer = b.build();
+    let input = Input::from_reader("prop", Cursor::new(data.to_vec()));
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap();
+    pool.install(|| analyzer.run(vec![input]))
+}
+
+/// A CSV field: sometimes well quoted, sometimes raw (possibly malformed).
+fn field() -> impl Strategy<Value = String> {
+    let text = "[#＃a-cA-C1 ,\"\n\r&é_:/.]{0,24}";
+    prop_oneof![
+        text.prop_map(|s| format!("\"{}\"", s.replace('"', "\"\""))),
+        text,
+        Just("2024-06-01T10:00:00Z".to_owned()),
+        Just("1717236000".to_owned()),
+        Just("a".to_owned()),
+    ]
+}
+
+fn csv_input() -> impl Strategy<Value = String> {
+    let row = (
+        0u8..6,
+        field(),
+        0u8..4,
+        field(),
+        prop_oneof![Just("\n"), Just("\r\n")],
+    );
+    proptest::collection::vec(row, 0..40).prop_map(|rows| {
+        let mut s = String::from("id,created_at,author_id,text\n");
+        for (id, time, author, text, end) in rows {
+            s.push_str(&format!("{id},{time},u{author},{text}{end}"));
+        }
+        s
+    })
+}
+
+fn jsonl_input() -> impl Strategy<Value = String> {
+    let line = (0u8..6, 0u8..3, 0u8..4, "[#＃a-c1 \"&é\\\\]{0,20}", 0u8..5);
+    proptest::collection::vec(line, 0..30).prop_map(|lines| {
+        let mut s = String::new();
+        for (id, time, author, text, kind) in lines {
+            let time = ["2024-06-01T10:00:00Z", "1717236000", "nope"][time as usize];
+            let text = serde_json::to_string(&text).unwrap();
+            match kind {
+                0 => s.push_str(&format!("{{\"id\":\"{id}\",\"created_at\":\"{time}\",\"author_id\":\"{author}\",\"text\":{text}}}\n")),
+                1 => s.push_str(&format!("{{\"id_str\":\"{id}\",\"created_at\":\"{time}\",\"user\":{{\"id_str\":\"{author}\"}},\"full_text\":{text}}}\n")),
+                2 => s.push_str(&format!("{{\"id\":{id},\"text\":{text}}}\n")),
+                3 => s.push_str("{\"broken\": \n"),
+                _ => s.push('\n'),
+            }
+        }
+        s
+    })
+}
+
+fn assert_same(a: &TrendReport, b: &TrendReport) {
+    assert_eq!(a.counts(), b.counts());
+    assert_eq!(a.diagnostics(), b.diagnostics());
+    assert_eq!(a.summary(), b.summary());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
+        for format in [Format::Csv { delimiter: b',' }, Format::JsonLines] {
+            let _ = run(&bytes, format, Some(16), 2);
+        }
+    }
+
+    #[test]
+    fn csv_chunking_and_threads_never_change_counts(input in csv_input(), chunk in 1usize..200) {
+        let format = Format::Csv { delimiter: b',' };
+        let whole = run(input.as_bytes(), format, None, 1).unwrap();
+        let cut = run(input.as_bytes(), format, Some(chunk), 3).unwrap();
+        assert_same(&whole, &cut);
+        let s = whole.summary();
+        prop_assert_eq!(s.records, s.posts + s.skipped + s.reposts_excluded);
+    }
+
+    #[test]
+    fn jsonl_chunking_and_threads_never_change_counts(input in jsonl_input(), chunk in 1usize..200) {
+        let whole = run(input.as_bytes(), Format::JsonLines, None, 1).unwrap();
+        let cut = run(input.as_bytes(), Format::JsonLines, Some(chunk), 3).unwrap();
+        assert_same(&whole, &cut);
+        let s = whole.summary();
+        prop_assert_eq!(s.records, s.posts + s.skipped + s.reposts_excluded);
+    }
+}
