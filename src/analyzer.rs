@@ -23,7 +23,9 @@ use crate::error::{Error, ErrorKind, Location, Result};
 use crate::hashtag::hashtags;
 use crate::normalize;
 use crate::source::batch::{Batch, Batcher};
-use crate::source::{Columns, CsvSchema, Fields, Format, JsonSchema, Schema, csv};
+use crate::source::csv::{self, CsvSchema};
+use crate::source::jsonl::JsonSchema;
+use crate::source::{Columns, Fields, Format, Schema, TagsFrom};
 use crate::time::{TimeParser, Zone};
 
 /// One input: a file, standard input, or any reader.
@@ -117,6 +119,7 @@ pub struct AnalyzerBuilder {
     keep_duplicates: bool,
     strict: bool,
     chunk_bytes: Option<usize>,
+    tags_from: TagsFrom,
 }
 
 impl AnalyzerBuilder {
@@ -182,6 +185,12 @@ impl AnalyzerBuilder {
     /// Fails on the first unusable row instead of counting it (default: off).
     pub fn strict(&mut self, yes: bool) -> &mut Self {
         self.strict = yes;
+        self
+    }
+    /// Where hashtags come from (default [`TagsFrom::Auto`]: the platform's
+    /// own list where the export has one, else the text).
+    pub fn tags_from(&mut self, from: TagsFrom) -> &mut Self {
+        self.tags_from = from;
         self
     }
     /// Target size of the chunks that threads parse (default 1 MiB). A
@@ -578,9 +587,20 @@ impl Analyzer {
                 return;
             }
             let first = out.arena.tags.len() as u32;
-            for h in hashtags(&text) {
-                normalize::key_into(h.tag, &mut key);
-                out.arena.push(&key, h.tag);
+            match (self.config.tags_from, &fields.tags) {
+                (TagsFrom::Auto | TagsFrom::Field, Some(list)) => {
+                    for tag in list {
+                        normalize::key_into(tag, &mut key);
+                        out.arena.push(&key, tag);
+                    }
+                }
+                (TagsFrom::Field, None) => {}
+                (TagsFrom::Text, _) | (TagsFrom::Auto, None) => {
+                    for h in hashtags(&text) {
+                        normalize::key_into(h.tag, &mut key);
+                        out.arena.push(&key, h.tag);
+                    }
+                }
             }
             let tags = first..out.arena.tags.len() as u32;
             out.summary.posts += 1;

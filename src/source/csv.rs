@@ -16,6 +16,13 @@ use std::ops::Range;
 
 use memchr::{memchr, memchr2};
 
+use crate::diagnostics::SkipReason;
+use crate::error::{Error, ErrorKind, Result};
+use crate::source::{
+    AUTHOR_NAMES, Bad, Columns, Fields, ID_NAMES, REPOST_NAMES, RecordPos, TEXT_NAMES, TIME_NAMES,
+    decode, jsonl, non_empty,
+};
+
 /// Finds the end (one past the line feed) of the record starting at `start`,
 /// or `None` when the input ends first (an incomplete record).
 pub(crate) fn record_end(buf: &[u8], start: usize, delimiter: u8) -> Option<usize> {
@@ -156,6 +163,172 @@ fn strip_cr(buf: &[u8], start: usize, end: usize) -> usize {
         end - 1
     } else {
         end
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct CsvSchema {
+    delimiter: u8,
+    text: usize,
+    time: usize,
+    author: Option<usize>,
+    id: Option<usize>,
+    repost: Option<usize>,
+    /// The highest column index read: a record with fewer fields is malformed.
+    needed: usize,
+}
+
+fn find_column(header: &[String], wanted: &str) -> Option<usize> {
+    header
+        .iter()
+        .position(|h| h == wanted)
+        .or_else(|| header.iter().position(|h| h.eq_ignore_ascii_case(wanted)))
+}
+
+/// Resolves a user-named column: by name, else as a 1-based position.
+fn named_column(header: &[String], name: &str, role: &str, file: &str) -> Result<usize> {
+    if let Some(i) = find_column(header, name) {
+        return Ok(i);
+    }
+    match name.parse::<usize>() {
+        Ok(n) if n >= 1 && n <= header.len() => Ok(n - 1),
+        _ => Err(Error::new(ErrorKind::Input {
+            file: file.to_owned(),
+            message: format!(
+                "no {role} column named \"{name}\"; the header has: {}",
+                header.join(", ")
+            ),
+        })),
+    }
+}
+
+fn detect_column(header: &[String], names: &[&str]) -> Option<usize> {
+    names.iter().find_map(|n| find_column(header, n))
+}
+
+impl CsvSchema {
+    /// Resolves the columns of a CSV file from its header fields.
+    pub(crate) fn new(
+        header: &[String],
+        delimiter: u8,
+        columns: &Columns,
+        file: &str,
+    ) -> Result<Self> {
+        let resolve =
+            |given: &Option<String>, names: &[&str], role: &str| -> Result<Option<usize>> {
+                match given {
+                    Some(name) => named_column(header, name, role, file).map(Some),
+                    None => Ok(detect_column(header, names)),
+                }
+            };
+        let required =
+            |i: Option<usize>, role: &str, names: &[&str], flag: &str| -> Result<usize> {
+                i.ok_or_else(|| {
+                Error::new(ErrorKind::Input {
+                    file: file.to_owned(),
+                    message: format!(
+                        "no {role} column: looked for {} in the header ({}); name it with {flag}",
+                        names.join(", "),
+                        header.join(", ")
+                    ),
+                })
+            })
+            };
+        let text = required(
+            resolve(&columns.text, TEXT_NAMES, "text")?,
+            "text",
+            TEXT_NAMES,
+            "--text-column",
+        )?;
+        let time = required(
+            resolve(&columns.time, TIME_NAMES, "time")?,
+            "time",
+            TIME_NAMES,
+            "--time-column",
+        )?;
+        let author = resolve(&columns.author, AUTHOR_NAMES, "author")?;
+        let id = resolve(&columns.id, ID_NAMES, "id")?;
+        let repost = detect_column(header, REPOST_NAMES);
+        let needed = [Some(text), Some(time), author, id]
+            .into_iter()
+            .flatten()
+            .max()
+            .unwrap_or(0);
+        Ok(CsvSchema {
+            delimiter,
+            text,
+            time,
+            author,
+            id,
+            repost,
+            needed,
+        })
+    }
+}
+
+impl CsvSchema {
+    pub(crate) fn for_each_record(
+        &self,
+        chunk: &[u8],
+        f: &mut impl FnMut(RecordPos, std::result::Result<Fields<'_>, Bad>),
+    ) -> u64 {
+        let mut record = Record::default();
+        let mut pos = 0;
+        let mut line = 0u64;
+        while pos < chunk.len() {
+            let end = record_end(chunk, pos, self.delimiter).unwrap_or(chunk.len());
+            let at = RecordPos { offset: pos, line };
+            let complete = record.parse(chunk, pos, end, self.delimiter);
+            let ends_with_lf = chunk[end - 1] == b'\n';
+            line += record.inner_newlines + u64::from(ends_with_lf);
+            if !complete {
+                line = line.max(memchr::memchr_iter(b'\n', &chunk[..end]).count() as u64);
+                f(
+                    at,
+                    Err(Bad {
+                        reason: SkipReason::MalformedRecord,
+                        detail: "a quoted field is not closed before the end of the input".into(),
+                    }),
+                );
+            } else if record.len() == 1
+                && record
+                    .field(chunk, 0)
+                    .is_some_and(|v| v.iter().all(|b| b.is_ascii_whitespace()))
+            {
+                // A blank line: not a record.
+            } else if record.len() <= self.needed {
+                f(
+                    at,
+                    Err(Bad {
+                        reason: SkipReason::MalformedRecord,
+                        detail: format!(
+                            "{} fields, expected at least {}",
+                            record.len(),
+                            self.needed + 1
+                        ),
+                    }),
+                );
+            } else {
+                let mut lossy = false;
+                let mut get = |i: Option<usize>| {
+                    i.and_then(|i| record.field(chunk, i))
+                        .map(|b| decode(b, &mut lossy))
+                        .and_then(non_empty)
+                };
+                let fields = Fields {
+                    text: get(Some(self.text)),
+                    time: get(Some(self.time)),
+                    author: get(self.author),
+                    id: get(self.id),
+                    repost: get(self.repost).is_some_and(|v: Cow<'_, str>| jsonl::is_truthy(&v)),
+                    lossy,
+                    tags: None,
+                };
+                f(at, Ok(fields));
+            }
+            pos = end;
+        }
+        line
     }
 }
 

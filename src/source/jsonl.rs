@@ -12,6 +12,12 @@ use serde::Deserializer as _;
 use serde::de::{self, Deserialize, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
+use crate::diagnostics::SkipReason;
+use crate::source::{
+    AUTHOR_NAMES, Bad, Columns, Fields, ID_NAMES, REPOST_NAMES, RecordPos, TEXT_NAMES, TIME_NAMES,
+    decode, unescape_html,
+};
+
 /// A key or string value that borrows from the input when it holds no escapes.
 struct Str<'a>(Cow<'a, str>);
 
@@ -151,6 +157,141 @@ pub(crate) fn has_retweeted_reference(raw: &RawValue) -> bool {
     match serde_json::from_str::<Vec<Reference<'_>>>(raw.get()) {
         Ok(refs) => refs.iter().any(|r| r.kind.as_deref() == Some("retweeted")),
         Err(_) => false,
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct JsonSchema {
+    /// Top-level keys to keep.
+    keys: Vec<String>,
+    text: Vec<Vec<String>>,
+    time: Vec<Vec<String>>,
+    author: Vec<Vec<String>>,
+    id: Vec<Vec<String>>,
+}
+
+/// Splits a dotted path; a name without dots is a one-step path.
+fn split_path(p: &str) -> Vec<String> {
+    p.split('.').map(str::to_owned).collect()
+}
+
+impl JsonSchema {
+    /// Builds the JSON lookups: the user's path for a role, else the common
+    /// names (with Twitter v1.1's `extended_tweet.full_text` and
+    /// `user.id_str` in their place).
+    pub(crate) fn new(columns: &Columns) -> Self {
+        let role = |given: &Option<String>, defaults: Vec<&str>| -> Vec<Vec<String>> {
+            match given {
+                Some(p) => vec![split_path(p)],
+                None => defaults.into_iter().map(split_path).collect(),
+            }
+        };
+        let mut text_defaults = vec!["full_text", "extended_tweet.full_text"];
+        text_defaults.extend(TEXT_NAMES.iter().filter(|n| **n != "full_text"));
+        let mut author_defaults = vec!["author_id", "user.id_str"];
+        author_defaults.extend(AUTHOR_NAMES.iter().filter(|n| **n != "author_id"));
+        let text = role(&columns.text, text_defaults);
+        let time = role(&columns.time, TIME_NAMES.to_vec());
+        let author = role(&columns.author, author_defaults);
+        let id = role(&columns.id, ID_NAMES.to_vec());
+        let mut keys: Vec<String> = Vec::new();
+        for p in text.iter().chain(&time).chain(&author).chain(&id) {
+            if !keys.contains(&p[0]) {
+                keys.push(p[0].clone());
+            }
+        }
+        for k in ["retweeted_status", "referenced_tweets"]
+            .iter()
+            .chain(REPOST_NAMES)
+        {
+            if !keys.iter().any(|x| x == k) {
+                keys.push((*k).to_owned());
+            }
+        }
+        JsonSchema {
+            keys,
+            text,
+            time,
+            author,
+            id,
+        }
+    }
+
+    fn lookup<'a>(
+        &self,
+        raws: &[Option<&'a RawValue>],
+        paths: &[Vec<String>],
+    ) -> Option<Cow<'a, str>> {
+        paths.iter().find_map(|p| {
+            let i = self.keys.iter().position(|k| *k == p[0])?;
+            let raw = raws[i]?;
+            let rest: Vec<&str> = p[1..].iter().map(String::as_str).collect();
+            text(path(raw, &rest)?)
+        })
+    }
+
+    fn raw<'a>(&self, raws: &[Option<&'a RawValue>], key: &str) -> Option<&'a RawValue> {
+        let i = self.keys.iter().position(|k| k == key)?;
+        raws[i]
+    }
+}
+
+impl JsonSchema {
+    pub(crate) fn for_each_record(
+        &self,
+        chunk: &[u8],
+        f: &mut impl FnMut(RecordPos, std::result::Result<Fields<'_>, Bad>),
+    ) -> u64 {
+        let keys: Vec<&str> = self.keys.iter().map(String::as_str).collect();
+        let mut pos = 0;
+        let mut line = 0u64;
+        while pos < chunk.len() {
+            let end = memchr::memchr(b'\n', &chunk[pos..]).map_or(chunk.len(), |i| pos + i + 1);
+            let at = RecordPos { offset: pos, line };
+            line += u64::from(chunk[end - 1] == b'\n');
+            let raw_line = &chunk[pos..end];
+            pos = end;
+            let trimmed = raw_line.trim_ascii();
+            if trimmed.is_empty() {
+                continue;
+            }
+            let mut lossy = false;
+            let text = decode(Cow::Borrowed(trimmed), &mut lossy);
+            let mut raws: Vec<Option<&RawValue>> = vec![None; keys.len()];
+            if let Err(e) = pick(&text, &keys, &mut raws) {
+                f(
+                    at,
+                    Err(Bad {
+                        reason: SkipReason::InvalidJson,
+                        detail: e.to_string(),
+                    }),
+                );
+                continue;
+            }
+            let repost = self.raw(&raws, "retweeted_status").is_some_and(present)
+                || self
+                    .raw(&raws, "referenced_tweets")
+                    .is_some_and(has_retweeted_reference)
+                || REPOST_NAMES
+                    .iter()
+                    .any(|k| self.raw(&raws, k).is_some_and(truthy));
+            let fields = Fields {
+                text: self
+                    .lookup(&raws, &self.text)
+                    .map(|t| match unescape_html(&t) {
+                        Cow::Borrowed(_) => t,
+                        Cow::Owned(s) => Cow::Owned(s),
+                    }),
+                time: self.lookup(&raws, &self.time),
+                author: self.lookup(&raws, &self.author),
+                id: self.lookup(&raws, &self.id),
+                repost,
+                lossy,
+                tags: None,
+            };
+            f(at, Ok(fields));
+        }
+        line
     }
 }
 

@@ -15,10 +15,8 @@ use std::borrow::Cow;
 use std::path::Path;
 use std::str::FromStr;
 
-use serde_json::value::RawValue;
-
 use crate::diagnostics::SkipReason;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 
 /// Column names tried, in order, for the post text (case-insensitive).
 pub const TEXT_NAMES: &[&str] = &["full_text", "text", "tweet", "content", "body", "message"];
@@ -89,6 +87,35 @@ impl Format {
     }
 }
 
+/// Where a post's hashtags come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TagsFrom {
+    /// The platform's own hashtag list where the export has one (Twitter
+    /// API entities, a hashtags column), else the text. The default: the
+    /// platform's list is what the platform indexed, and it survives text
+    /// that the export truncated (`RT @x: … #StayHom…`).
+    #[default]
+    Auto,
+    /// Always extract from the text.
+    Text,
+    /// Only the platform's list; posts without one have no tags.
+    Field,
+}
+
+impl FromStr for TagsFrom {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<TagsFrom> {
+        match s {
+            "auto" => Ok(TagsFrom::Auto),
+            "text" => Ok(TagsFrom::Text),
+            "field" => Ok(TagsFrom::Field),
+            _ => Err(Error::config(format!(
+                "unknown tag source \"{s}\": expected auto, text or field"
+            ))),
+        }
+    }
+}
+
 /// Columns named by the user; `None` means "detect from common names".
 ///
 /// For CSV a name is matched exactly, then case-insensitively; for JSON it
@@ -117,6 +144,9 @@ pub(crate) struct Fields<'a> {
     pub repost: bool,
     /// Some field was not valid UTF-8 and was decoded lossily.
     pub lossy: bool,
+    /// The platform's own list of the post's hashtags, without signs, when
+    /// the export carries one (API entities, a hashtags column).
+    pub tags: Option<Vec<Cow<'a, str>>>,
 }
 
 /// A record that could not be read.
@@ -137,187 +167,11 @@ pub(crate) struct RecordPos {
 /// from the column settings (JSON).
 #[derive(Debug, Clone)]
 pub(crate) enum Schema {
-    Csv(CsvSchema),
-    Json(JsonSchema),
+    Csv(csv::CsvSchema),
+    Json(jsonl::JsonSchema),
 }
 
-#[derive(Debug, Clone)]
-pub(crate) struct CsvSchema {
-    delimiter: u8,
-    text: usize,
-    time: usize,
-    author: Option<usize>,
-    id: Option<usize>,
-    repost: Option<usize>,
-    /// The highest column index read: a record with fewer fields is malformed.
-    needed: usize,
-}
-
-#[derive(Debug, Clone)]
-pub(crate) struct JsonSchema {
-    /// Top-level keys to keep.
-    keys: Vec<String>,
-    text: Vec<Vec<String>>,
-    time: Vec<Vec<String>>,
-    author: Vec<Vec<String>>,
-    id: Vec<Vec<String>>,
-}
-
-fn find_column(header: &[String], wanted: &str) -> Option<usize> {
-    header
-        .iter()
-        .position(|h| h == wanted)
-        .or_else(|| header.iter().position(|h| h.eq_ignore_ascii_case(wanted)))
-}
-
-/// Resolves a user-named column: by name, else as a 1-based position.
-fn named_column(header: &[String], name: &str, role: &str, file: &str) -> Result<usize> {
-    if let Some(i) = find_column(header, name) {
-        return Ok(i);
-    }
-    match name.parse::<usize>() {
-        Ok(n) if n >= 1 && n <= header.len() => Ok(n - 1),
-        _ => Err(Error::new(ErrorKind::Input {
-            file: file.to_owned(),
-            message: format!(
-                "no {role} column named \"{name}\"; the header has: {}",
-                header.join(", ")
-            ),
-        })),
-    }
-}
-
-fn detect_column(header: &[String], names: &[&str]) -> Option<usize> {
-    names.iter().find_map(|n| find_column(header, n))
-}
-
-impl CsvSchema {
-    /// Resolves the columns of a CSV file from its header fields.
-    pub(crate) fn new(
-        header: &[String],
-        delimiter: u8,
-        columns: &Columns,
-        file: &str,
-    ) -> Result<Self> {
-        let resolve =
-            |given: &Option<String>, names: &[&str], role: &str| -> Result<Option<usize>> {
-                match given {
-                    Some(name) => named_column(header, name, role, file).map(Some),
-                    None => Ok(detect_column(header, names)),
-                }
-            };
-        let required =
-            |i: Option<usize>, role: &str, names: &[&str], flag: &str| -> Result<usize> {
-                i.ok_or_else(|| {
-                Error::new(ErrorKind::Input {
-                    file: file.to_owned(),
-                    message: format!(
-                        "no {role} column: looked for {} in the header ({}); name it with {flag}",
-                        names.join(", "),
-                        header.join(", ")
-                    ),
-                })
-            })
-            };
-        let text = required(
-            resolve(&columns.text, TEXT_NAMES, "text")?,
-            "text",
-            TEXT_NAMES,
-            "--text-column",
-        )?;
-        let time = required(
-            resolve(&columns.time, TIME_NAMES, "time")?,
-            "time",
-            TIME_NAMES,
-            "--time-column",
-        )?;
-        let author = resolve(&columns.author, AUTHOR_NAMES, "author")?;
-        let id = resolve(&columns.id, ID_NAMES, "id")?;
-        let repost = detect_column(header, REPOST_NAMES);
-        let needed = [Some(text), Some(time), author, id]
-            .into_iter()
-            .flatten()
-            .max()
-            .unwrap_or(0);
-        Ok(CsvSchema {
-            delimiter,
-            text,
-            time,
-            author,
-            id,
-            repost,
-            needed,
-        })
-    }
-}
-
-/// Splits a dotted path; a name without dots is a one-step path.
-fn split_path(p: &str) -> Vec<String> {
-    p.split('.').map(str::to_owned).collect()
-}
-
-impl JsonSchema {
-    /// Builds the JSON lookups: the user's path for a role, else the common
-    /// names (with Twitter v1.1's `extended_tweet.full_text` and
-    /// `user.id_str` in their place).
-    pub(crate) fn new(columns: &Columns) -> Self {
-        let role = |given: &Option<String>, defaults: Vec<&str>| -> Vec<Vec<String>> {
-            match given {
-                Some(p) => vec![split_path(p)],
-                None => defaults.into_iter().map(split_path).collect(),
-            }
-        };
-        let mut text_defaults = vec!["full_text", "extended_tweet.full_text"];
-        text_defaults.extend(TEXT_NAMES.iter().filter(|n| **n != "full_text"));
-        let mut author_defaults = vec!["author_id", "user.id_str"];
-        author_defaults.extend(AUTHOR_NAMES.iter().filter(|n| **n != "author_id"));
-        let text = role(&columns.text, text_defaults);
-        let time = role(&columns.time, TIME_NAMES.to_vec());
-        let author = role(&columns.author, author_defaults);
-        let id = role(&columns.id, ID_NAMES.to_vec());
-        let mut keys: Vec<String> = Vec::new();
-        for p in text.iter().chain(&time).chain(&author).chain(&id) {
-            if !keys.contains(&p[0]) {
-                keys.push(p[0].clone());
-            }
-        }
-        for k in ["retweeted_status", "referenced_tweets"]
-            .iter()
-            .chain(REPOST_NAMES)
-        {
-            if !keys.iter().any(|x| x == k) {
-                keys.push((*k).to_owned());
-            }
-        }
-        JsonSchema {
-            keys,
-            text,
-            time,
-            author,
-            id,
-        }
-    }
-
-    fn lookup<'a>(
-        &self,
-        raws: &[Option<&'a RawValue>],
-        paths: &[Vec<String>],
-    ) -> Option<Cow<'a, str>> {
-        paths.iter().find_map(|p| {
-            let i = self.keys.iter().position(|k| *k == p[0])?;
-            let raw = raws[i]?;
-            let rest: Vec<&str> = p[1..].iter().map(String::as_str).collect();
-            jsonl::text(jsonl::path(raw, &rest)?)
-        })
-    }
-
-    fn raw<'a>(&self, raws: &[Option<&'a RawValue>], key: &str) -> Option<&'a RawValue> {
-        let i = self.keys.iter().position(|k| k == key)?;
-        raws[i]
-    }
-}
-
-fn decode<'a>(bytes: Cow<'a, [u8]>, lossy: &mut bool) -> Cow<'a, str> {
+pub(crate) fn decode<'a>(bytes: Cow<'a, [u8]>, lossy: &mut bool) -> Cow<'a, str> {
     match bytes {
         Cow::Borrowed(b) => match std::str::from_utf8(b) {
             Ok(s) => Cow::Borrowed(s),
@@ -336,7 +190,7 @@ fn decode<'a>(bytes: Cow<'a, [u8]>, lossy: &mut bool) -> Cow<'a, str> {
     }
 }
 
-fn non_empty(s: Cow<'_, str>) -> Option<Cow<'_, str>> {
+pub(crate) fn non_empty(s: Cow<'_, str>) -> Option<Cow<'_, str>> {
     let t = s.trim();
     if t.is_empty() || t == "null" || t == "None" {
         None
@@ -389,130 +243,5 @@ impl Schema {
             Schema::Csv(s) => s.for_each_record(chunk, &mut f),
             Schema::Json(s) => s.for_each_record(chunk, &mut f),
         }
-    }
-}
-
-impl CsvSchema {
-    fn for_each_record(
-        &self,
-        chunk: &[u8],
-        f: &mut impl FnMut(RecordPos, std::result::Result<Fields<'_>, Bad>),
-    ) -> u64 {
-        let mut record = csv::Record::default();
-        let mut pos = 0;
-        let mut line = 0u64;
-        while pos < chunk.len() {
-            let end = csv::record_end(chunk, pos, self.delimiter).unwrap_or(chunk.len());
-            let at = RecordPos { offset: pos, line };
-            let complete = record.parse(chunk, pos, end, self.delimiter);
-            let ends_with_lf = chunk[end - 1] == b'\n';
-            line += record.inner_newlines + u64::from(ends_with_lf);
-            if !complete {
-                line = line.max(memchr::memchr_iter(b'\n', &chunk[..end]).count() as u64);
-                f(
-                    at,
-                    Err(Bad {
-                        reason: SkipReason::MalformedRecord,
-                        detail: "a quoted field is not closed before the end of the input".into(),
-                    }),
-                );
-            } else if record.len() == 1
-                && record
-                    .field(chunk, 0)
-                    .is_some_and(|v| v.iter().all(|b| b.is_ascii_whitespace()))
-            {
-                // A blank line: not a record.
-            } else if record.len() <= self.needed {
-                f(
-                    at,
-                    Err(Bad {
-                        reason: SkipReason::MalformedRecord,
-                        detail: format!(
-                            "{} fields, expected at least {}",
-                            record.len(),
-                            self.needed + 1
-                        ),
-                    }),
-                );
-            } else {
-                let mut lossy = false;
-                let mut get = |i: Option<usize>| {
-                    i.and_then(|i| record.field(chunk, i))
-                        .map(|b| decode(b, &mut lossy))
-                        .and_then(non_empty)
-                };
-                let fields = Fields {
-                    text: get(Some(self.text)),
-                    time: get(Some(self.time)),
-                    author: get(self.author),
-                    id: get(self.id),
-                    repost: get(self.repost).is_some_and(|v: Cow<'_, str>| jsonl::is_truthy(&v)),
-                    lossy,
-                };
-                f(at, Ok(fields));
-            }
-            pos = end;
-        }
-        line
-    }
-}
-
-impl JsonSchema {
-    fn for_each_record(
-        &self,
-        chunk: &[u8],
-        f: &mut impl FnMut(RecordPos, std::result::Result<Fields<'_>, Bad>),
-    ) -> u64 {
-        let keys: Vec<&str> = self.keys.iter().map(String::as_str).collect();
-        let mut pos = 0;
-        let mut line = 0u64;
-        while pos < chunk.len() {
-            let end = memchr::memchr(b'\n', &chunk[pos..]).map_or(chunk.len(), |i| pos + i + 1);
-            let at = RecordPos { offset: pos, line };
-            line += u64::from(chunk[end - 1] == b'\n');
-            let raw_line = &chunk[pos..end];
-            pos = end;
-            let trimmed = raw_line.trim_ascii();
-            if trimmed.is_empty() {
-                continue;
-            }
-            let mut lossy = false;
-            let text = decode(Cow::Borrowed(trimmed), &mut lossy);
-            let mut raws: Vec<Option<&RawValue>> = vec![None; keys.len()];
-            if let Err(e) = jsonl::pick(&text, &keys, &mut raws) {
-                f(
-                    at,
-                    Err(Bad {
-                        reason: SkipReason::InvalidJson,
-                        detail: e.to_string(),
-                    }),
-                );
-                continue;
-            }
-            let repost = self
-                .raw(&raws, "retweeted_status")
-                .is_some_and(jsonl::present)
-                || self
-                    .raw(&raws, "referenced_tweets")
-                    .is_some_and(jsonl::has_retweeted_reference)
-                || REPOST_NAMES
-                    .iter()
-                    .any(|k| self.raw(&raws, k).is_some_and(jsonl::truthy));
-            let fields = Fields {
-                text: self
-                    .lookup(&raws, &self.text)
-                    .map(|t| match unescape_html(&t) {
-                        Cow::Borrowed(_) => t,
-                        Cow::Owned(s) => Cow::Owned(s),
-                    }),
-                time: self.lookup(&raws, &self.time),
-                author: self.lookup(&raws, &self.author),
-                id: self.lookup(&raws, &self.id),
-                repost,
-                lossy,
-            };
-            f(at, Ok(fields));
-        }
-        line
     }
 }

@@ -113,6 +113,10 @@ pub struct RunArgs {
     /// Input format: csv, tsv or jsonl (default: from the extension, else the first bytes).
     #[arg(long, value_name = "FORMAT", value_parser = ["csv", "tsv", "jsonl"])]
     pub format: Option<String>,
+    /// Where hashtags come from: auto (the platform's own list where the export
+    /// has one, such as API entities or a hashtags column, else the text), text, or field.
+    #[arg(long, value_name = "SOURCE", default_value = "auto", value_parser = ["auto", "text", "field"])]
+    pub tags_from: String,
     /// CSV field delimiter, one character (default: `,`; tab for .tsv).
     #[arg(long, value_name = "CHAR")]
     pub delimiter: Option<String>,
@@ -209,7 +213,8 @@ impl RunArgs {
             .to(to)
             .exclude_reposts(self.exclude_reposts)
             .keep_duplicates(self.keep_duplicates)
-            .strict(self.strict);
+            .strict(self.strict)
+            .tags_from(self.tags_from.parse()?);
         let output = match self.output.as_deref() {
             Some(o) => o.parse()?,
             None if stdout_is_terminal => OutputFormat::Table,
