@@ -23,9 +23,7 @@ use crate::error::{Error, ErrorKind, Location, Result};
 use crate::hashtag::hashtags;
 use crate::normalize;
 use crate::source::batch::{Batch, Batcher};
-use crate::source::csv::{self, CsvSchema};
-use crate::source::jsonl::JsonSchema;
-use crate::source::{Columns, Fields, Format, Schema, TagsFrom};
+use crate::source::{self, Columns, Fields, Format, Schema, TagsFrom};
 use crate::time::{TimeParser, Zone};
 
 /// One input: a file, standard input, or any reader.
@@ -352,18 +350,12 @@ impl Analyzer {
         diagnostics: &mut Diagnostics,
         summary: &mut Summary,
     ) -> Result<()> {
-        let io_err = |source: io::Error, name: &str| {
-            Error::new(ErrorKind::Io {
-                path: PathBuf::from(name),
-                source,
-            })
-        };
         // Read a head to sniff the format and find the header.
         let mut head = Vec::new();
         (&mut reader)
             .take(64 * 1024)
             .read_to_end(&mut head)
-            .map_err(|e| io_err(e, &state.name))?;
+            .map_err(|e| source::read_error(e, &state.name))?;
         let mut format = self
             .config
             .format
@@ -372,51 +364,16 @@ impl Analyzer {
         if let (Format::Csv { delimiter }, Some(d)) = (&mut format, self.config.delimiter) {
             *delimiter = d;
         }
-        let mut skip = 0;
-        if head.starts_with(b"\xEF\xBB\xBF") {
-            skip = 3;
-        }
-        let schema = match format {
-            Format::JsonLines => Schema::Json(JsonSchema::new(&self.config.columns)),
-            Format::Csv { delimiter } => {
-                // The header is the first record; read on until it is whole.
-                let end = loop {
-                    if let Some(end) = csv::record_end(&head, skip, delimiter) {
-                        break end;
-                    }
-                    let before = head.len();
-                    (&mut reader)
-                        .take(1 << 20)
-                        .read_to_end(&mut head)
-                        .map_err(|e| io_err(e, &state.name))?;
-                    if head.len() == before {
-                        break head.len();
-                    }
-                };
-                if head[skip..end].iter().all(|b| b.is_ascii_whitespace()) {
-                    return Err(Error::new(ErrorKind::Input {
-                        file: state.name.clone(),
-                        message: "empty input: expected a header row and posts".into(),
-                    }));
-                }
-                let mut record = csv::Record::default();
-                record.parse(&head, skip, end, delimiter);
-                let header: Vec<String> = (0..record.len())
-                    .map(|i| {
-                        let f = record.field(&head, i).unwrap_or_default();
-                        String::from_utf8_lossy(&f).trim().to_owned()
-                    })
-                    .collect();
-                state.line += record.inner_newlines + u64::from(head[end - 1] == b'\n');
-                skip = end;
-                Schema::Csv(CsvSchema::new(
-                    &header,
-                    delimiter,
-                    &self.config.columns,
-                    &state.name,
-                )?)
-            }
-        };
+        let prepared = source::prepare(
+            format,
+            &mut head,
+            &mut reader,
+            &self.config.columns,
+            &state.name,
+        )?;
+        state.line += prepared.lines;
+        let skip = prepared.start;
+        let schema = prepared.schema;
         let base = skip as u64;
         let rest = Cursor::new(head.split_off(skip)).chain(reader);
         let mut batcher = Batcher::new(rest, format).chunk_bytes(
@@ -424,7 +381,10 @@ impl Analyzer {
                 .chunk_bytes
                 .unwrap_or(crate::source::batch::CHUNK_BYTES),
         );
-        while let Some(batch) = batcher.next_batch().map_err(|e| io_err(e, &state.name))? {
+        while let Some(batch) = batcher
+            .next_batch()
+            .map_err(|e| source::read_error(e, &state.name))?
+        {
             self.run_batch(
                 &batch,
                 base,

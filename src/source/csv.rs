@@ -12,6 +12,7 @@
 //! can never disagree with parsing.
 
 use std::borrow::Cow;
+use std::io::Read;
 use std::ops::Range;
 
 use memchr::{memchr, memchr2};
@@ -19,8 +20,8 @@ use memchr::{memchr, memchr2};
 use crate::diagnostics::SkipReason;
 use crate::error::{Error, ErrorKind, Result};
 use crate::source::{
-    AUTHOR_NAMES, Bad, Columns, Fields, ID_NAMES, REPOST_NAMES, RecordPos, TEXT_NAMES, TIME_NAMES,
-    decode, jsonl, non_empty,
+    AUTHOR_NAMES, Bad, Columns, Fields, ID_NAMES, Prepared, REPOST_NAMES, RecordPos, Schema,
+    TEXT_NAMES, TIME_NAMES, decode, jsonl, non_empty, read_error,
 };
 
 /// Finds the end (one past the line feed) of the record starting at `start`,
@@ -176,6 +177,50 @@ pub(crate) struct CsvSchema {
     repost: Option<usize>,
     /// The highest column index read: a record with fewer fields is malformed.
     needed: usize,
+}
+
+/// Reads the header row (the first record after `start`), reading more of
+/// `reader` into `head` until it is whole, and resolves the columns.
+pub(crate) fn prepare(
+    delimiter: u8,
+    start: usize,
+    head: &mut Vec<u8>,
+    reader: &mut dyn Read,
+    columns: &Columns,
+    name: &str,
+) -> Result<Prepared> {
+    let end = loop {
+        if let Some(end) = record_end(head, start, delimiter) {
+            break end;
+        }
+        let before = head.len();
+        reader
+            .take(1 << 20)
+            .read_to_end(head)
+            .map_err(|e| read_error(e, name))?;
+        if head.len() == before {
+            break head.len();
+        }
+    };
+    if head[start..end].iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(Error::new(ErrorKind::Input {
+            file: name.to_owned(),
+            message: "empty input: expected a header row and posts".into(),
+        }));
+    }
+    let mut record = Record::default();
+    record.parse(head, start, end, delimiter);
+    let header: Vec<String> = (0..record.len())
+        .map(|i| {
+            let f = record.field(head, i).unwrap_or_default();
+            String::from_utf8_lossy(&f).trim().to_owned()
+        })
+        .collect();
+    Ok(Prepared {
+        schema: Schema::Csv(CsvSchema::new(&header, delimiter, columns, name)?),
+        start: end,
+        lines: record.inner_newlines + u64::from(head[end - 1] == b'\n'),
+    })
 }
 
 fn find_column(header: &[String], wanted: &str) -> Option<usize> {

@@ -12,11 +12,12 @@ pub(crate) mod csv;
 pub(crate) mod jsonl;
 
 use std::borrow::Cow;
+use std::io::Read;
 use std::path::Path;
 use std::str::FromStr;
 
 use crate::diagnostics::SkipReason;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 
 /// Column names tried, in order, for the post text (case-insensitive).
 pub const TEXT_NAMES: &[&str] = &["full_text", "text", "tweet", "content", "body", "message"];
@@ -147,6 +148,48 @@ pub(crate) struct Fields<'a> {
     /// The platform's own list of the post's hashtags, without signs, when
     /// the export carries one (API entities, a hashtags column).
     pub tags: Option<Vec<Cow<'a, str>>>,
+}
+
+/// An input ready to be read in batches: how to read its records, and how
+/// much of its head (byte-order mark, header row, prefix) was consumed.
+pub(crate) struct Prepared {
+    pub schema: Schema,
+    /// Bytes of the head before the first record.
+    pub start: usize,
+    /// Line feeds in those bytes.
+    pub lines: u64,
+}
+
+/// Reads what precedes the records (a header row, say) from `head`, reading
+/// more from `reader` into `head` when needed, and resolves the schema.
+pub(crate) fn prepare(
+    format: Format,
+    head: &mut Vec<u8>,
+    reader: &mut dyn Read,
+    columns: &Columns,
+    name: &str,
+) -> Result<Prepared> {
+    let bom = if head.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
+    match format {
+        Format::JsonLines => Ok(Prepared {
+            schema: Schema::Json(jsonl::JsonSchema::new(columns)),
+            start: bom,
+            lines: 0,
+        }),
+        Format::Csv { delimiter } => csv::prepare(delimiter, bom, head, reader, columns, name),
+    }
+}
+
+/// The error for a failed read of input `name`.
+pub(crate) fn read_error(source: std::io::Error, name: &str) -> Error {
+    Error::new(ErrorKind::Io {
+        path: name.into(),
+        source,
+    })
 }
 
 /// A record that could not be read.

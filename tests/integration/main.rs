@@ -6,5 +6,6 @@ mod cli;
 mod conformance;
 mod counts;
 mod extract;
+mod formats;
 mod reference;
 mod robust;

@@ -1,0 +1,1 @@
+//! Every export format of the formats issue, on small hand-counted fixtures.
