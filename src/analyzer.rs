@@ -7,9 +7,10 @@
 //! counted, whatever the thread count); then the posts are counted in
 //! parallel, each thread into its own tally, merged once at the end.
 
+use std::borrow::Cow;
 use std::fs::File;
 use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
-use std::io::{self, Cursor, Read};
+use std::io::{self, Cursor, Read, Write};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -22,7 +23,9 @@ use crate::diagnostics::{Diagnostics, Skip, SkipReason};
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::hashtag::hashtags;
 use crate::normalize;
-use crate::source::batch::{Batch, Batcher};
+use crate::report;
+use crate::source::batch::{Batch, Batcher, CHUNK_BYTES};
+use crate::source::open;
 use crate::source::{self, Columns, Fields, Format, Schema, TagsFrom};
 use crate::time::{TimeParser, Zone};
 
@@ -52,13 +55,6 @@ impl Input {
             reader: Box::new(reader),
         }
     }
-
-    fn name(&self) -> String {
-        match self {
-            Input::Path(p) => p.display().to_string(),
-            Input::Reader { name, .. } => name.clone(),
-        }
-    }
 }
 
 /// What a run saw, beyond the counts.
@@ -84,6 +80,9 @@ pub struct Summary {
     pub invalid_utf8: u64,
     /// Rows left out for any reason (see [`TrendReport::diagnostics`]).
     pub skipped: u64,
+    /// Files in the given directories passed over because their extension
+    /// names no data format.
+    pub files_ignored: u64,
 }
 
 impl Summary {
@@ -97,6 +96,7 @@ impl Summary {
         self.posts_without_author += o.posts_without_author;
         self.invalid_utf8 += o.invalid_utf8;
         self.skipped += o.skipped;
+        self.files_ignored += o.files_ignored;
     }
 }
 
@@ -118,6 +118,7 @@ pub struct AnalyzerBuilder {
     strict: bool,
     chunk_bytes: Option<usize>,
     tags_from: TagsFrom,
+    time_from_id: bool,
 }
 
 impl AnalyzerBuilder {
@@ -191,6 +192,13 @@ impl AnalyzerBuilder {
         self.tags_from = from;
         self
     }
+    /// Takes each post's time from its id, read as a Twitter snowflake
+    /// (milliseconds = (id >> 22) + 1288834974657), for exports without a
+    /// time column (default: off, the time column is used).
+    pub fn time_from_id(&mut self, yes: bool) -> &mut Self {
+        self.time_from_id = yes;
+        self
+    }
     /// Target size of the chunks that threads parse (default 1 MiB). A
     /// tuning knob: results never depend on it.
     pub fn chunk_bytes(&mut self, bytes: usize) -> &mut Self {
@@ -219,6 +227,7 @@ pub struct TrendReport {
     counts: Counts,
     diagnostics: Diagnostics,
     summary: Summary,
+    notes: Vec<String>,
     bucketer: Bucketer,
 }
 
@@ -234,6 +243,12 @@ impl TrendReport {
     /// What the run saw.
     pub fn summary(&self) -> &Summary {
         &self.summary
+    }
+    /// One line per file about what was unusual in reading it (an empty
+    /// file, records read as Windows-1252, files passed over in a directory),
+    /// each naming the file.
+    pub fn notes(&self) -> &[String] {
+        &self.notes
     }
     /// The bucketing used (to format bucket starts).
     pub fn bucketer(&self) -> &Bucketer {
@@ -265,6 +280,17 @@ fn id_key(s: &str) -> u64 {
     BuildHasherDefault::<DefaultHasher>::default().hash_one(s)
 }
 
+/// At most 100 bytes of the first line of the row starting at `at`, for
+/// diagnostics.
+fn excerpt_at(data: &[u8], at: usize) -> String {
+    let rest = data.get(at..).unwrap_or_default();
+    let line = &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())];
+    let cut = &line[..line.len().min(100)];
+    String::from_utf8_lossy(cut)
+        .trim_end_matches('\r')
+        .to_owned()
+}
+
 fn excerpt(s: &str) -> String {
     const MAX: usize = 60;
     match s.char_indices().nth(MAX) {
@@ -273,145 +299,223 @@ fn excerpt(s: &str) -> String {
     }
 }
 
-/// Per-input state that outlives one batch.
+/// One input being read: its index, name and the line of its next batch.
 struct InputState {
     file: u32,
     name: String,
-    /// Line number of the first line of the next batch.
     line: u64,
+}
+
+/// What a run accumulates over its inputs.
+struct Run<'w> {
+    tallies: Vec<Tally>,
+    seen: FxHashSet<u64>,
+    diagnostics: Diagnostics,
+    summary: Summary,
+    notes: Vec<String>,
+    skipped: Option<::csv::Writer<&'w mut dyn Write>>,
+}
+
+impl Run<'_> {
+    /// Records the skipped rows of one chunk, in input order: all of them to
+    /// the `--skipped` file, the first few in the report.
+    fn add_skips(&mut self, mut chunk: Diagnostics) -> Result<()> {
+        if let Some(w) = &mut self.skipped {
+            for s in chunk.samples() {
+                w.write_record([
+                    s.location.file.as_str(),
+                    &s.location.line.to_string(),
+                    &s.location.byte_offset.to_string(),
+                    s.reason.as_str(),
+                    &s.excerpt,
+                ])
+                .map_err(report::csv_error)?;
+            }
+            chunk.truncate_samples();
+        }
+        self.diagnostics.append(chunk);
+        Ok(())
+    }
 }
 
 impl Analyzer {
     /// Runs over inputs in order, returning the counts or the first fatal
-    /// error (an unreadable input, a missing column, or under strict mode
-    /// the first unusable row).
+    /// error (an unreadable input, a column the user named that is missing,
+    /// or under strict mode the first unusable row or file).
     pub fn run(&self, inputs: Vec<Input>) -> Result<TrendReport> {
-        let mut tallies: Vec<Tally> = (0..rayon::current_num_threads().max(1))
-            .map(|_| Tally::default())
-            .collect();
-        let mut seen: FxHashSet<u64> = FxHashSet::default();
-        let mut diagnostics = Diagnostics::default();
-        let mut summary = Summary::default();
-        for (i, input) in inputs.into_iter().enumerate() {
-            let name = input.name();
-            let reader: Box<dyn Read + Send> = match input {
-                Input::Path(p) if p.as_os_str() == "-" => Box::new(io::stdin()),
-                Input::Path(p) => match File::open(&p) {
-                    Ok(f) if f.metadata().is_ok_and(|m| m.is_dir()) => {
-                        return Err(Error::new(ErrorKind::Input {
-                            file: name,
-                            message: "is a directory, expected a file".into(),
-                        }));
-                    }
-                    Ok(f) => Box::new(f),
-                    Err(source) => return Err(Error::new(ErrorKind::Io { path: p, source })),
-                },
-                Input::Reader { reader, .. } => reader,
-            };
-            let ext = PathBuf::from(&name);
-            let mut state = InputState {
-                file: i as u32,
-                name,
-                line: 1,
-            };
-            self.run_input(
-                reader,
-                &ext,
-                &mut state,
-                &mut tallies,
-                &mut seen,
-                &mut diagnostics,
-                &mut summary,
-            )?;
-            summary.files += 1;
+        self.run_with(inputs, None)
+    }
+
+    /// Like [`Analyzer::run`], also writing every skipped row to `skipped` as
+    /// CSV with the columns `file,line,byte_offset,reason,excerpt`, in input
+    /// order.
+    pub fn run_with(
+        &self,
+        inputs: Vec<Input>,
+        skipped: Option<&mut dyn Write>,
+    ) -> Result<TrendReport> {
+        let mut run = Run {
+            tallies: (0..rayon::current_num_threads().max(1))
+                .map(|_| Tally::default())
+                .collect(),
+            seen: FxHashSet::default(),
+            diagnostics: Diagnostics::default(),
+            summary: Summary::default(),
+            notes: Vec::new(),
+            skipped: skipped.map(|w| ::csv::WriterBuilder::new().from_writer(w)),
+        };
+        if let Some(w) = &mut run.skipped {
+            w.write_record(["file", "line", "byte_offset", "reason", "excerpt"])
+                .map_err(report::csv_error)?;
         }
-        summary.skipped = diagnostics.total();
+        let mut file = 0;
+        for input in inputs {
+            match input {
+                Input::Path(p) => {
+                    let (paths, ignored) = open::expand(&p)?;
+                    if ignored > 0 {
+                        run.summary.files_ignored += ignored as u64;
+                        run.notes.push(format!(
+                            "{}: {ignored} file{} without a data extension not read",
+                            p.display(),
+                            if ignored == 1 { "" } else { "s" }
+                        ));
+                    }
+                    for path in paths {
+                        let reader: Box<dyn Read + Send> = if path.as_os_str() == "-" {
+                            Box::new(io::stdin())
+                        } else {
+                            let f = File::open(&path).map_err(|source| {
+                                Error::new(ErrorKind::Io {
+                                    path: path.clone(),
+                                    source,
+                                })
+                            })?;
+                            Box::new(f)
+                        };
+                        let name = path.display().to_string();
+                        self.read_input(reader, &path, name, file, &mut run)?;
+                        file += 1;
+                    }
+                }
+                Input::Reader { name, reader } => {
+                    self.read_input(reader, &PathBuf::from(&name), name, file, &mut run)?;
+                    file += 1;
+                }
+            }
+        }
+        if let Some(w) = &mut run.skipped {
+            w.flush().map_err(report::output_error)?;
+        }
+        run.summary.skipped = run.diagnostics.total();
         Ok(TrendReport {
-            counts: Counts::merge(tallies),
-            diagnostics,
-            summary,
+            counts: Counts::merge(run.tallies),
+            diagnostics: run.diagnostics,
+            summary: run.summary,
+            notes: run.notes,
             bucketer: Bucketer::new(self.config.bucket, self.config.zone),
         })
     }
 
-    /// Runs over files given by path (`-` is standard input).
+    /// Runs over files given by path (`-` is standard input; directories and
+    /// glob patterns are expanded).
     pub fn run_paths<P: AsRef<Path>>(&self, paths: &[P]) -> Result<TrendReport> {
         self.run(paths.iter().map(Input::from_path).collect())
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn run_input(
+    /// A problem with a whole file: fatal under strict mode, else a note.
+    fn file_problem(&self, run: &mut Run<'_>, name: &str, message: String) -> Result<()> {
+        if self.config.strict {
+            return Err(Error::new(ErrorKind::Input {
+                file: name.to_owned(),
+                message: format!("{message} (strict mode)"),
+            }));
+        }
+        run.notes.push(format!("{name}: {message}"));
+        Ok(())
+    }
+
+    fn read_input(
         &self,
-        mut reader: Box<dyn Read + Send>,
+        reader: Box<dyn Read + Send>,
         path: &Path,
-        state: &mut InputState,
-        tallies: &mut [Tally],
-        seen: &mut FxHashSet<u64>,
-        diagnostics: &mut Diagnostics,
-        summary: &mut Summary,
+        name: String,
+        file: u32,
+        run: &mut Run<'_>,
     ) -> Result<()> {
+        let before = run.summary;
+        run.summary.files += 1;
+        let (mut reader, _storage) =
+            open::decode(reader).map_err(|e| source::read_error(e, &name))?;
         // Read a head to sniff the format and find the header.
         let mut head = Vec::new();
         (&mut reader)
             .take(64 * 1024)
             .read_to_end(&mut head)
-            .map_err(|e| source::read_error(e, &state.name))?;
+            .map_err(|e| source::read_error(e, &name))?;
+        if head.iter().all(|b| b.is_ascii_whitespace()) {
+            return self.file_problem(run, &name, "empty file, nothing to read".into());
+        }
         let mut format = self
             .config
             .format
-            .or_else(|| Format::from_extension(path))
+            .or_else(|| Format::from_extension(open::data_path(path)))
             .unwrap_or_else(|| Format::sniff(&head));
         if let (Format::Csv { delimiter }, Some(d)) = (&mut format, self.config.delimiter) {
             *delimiter = d;
         }
-        let prepared = source::prepare(
-            format,
-            &mut head,
-            &mut reader,
-            &self.config.columns,
-            &state.name,
-        )?;
-        state.line += prepared.lines;
-        let skip = prepared.start;
-        let schema = prepared.schema;
-        let base = skip as u64;
-        let rest = Cursor::new(head.split_off(skip)).chain(reader);
-        let mut batcher = Batcher::new(rest, format).chunk_bytes(
-            self.config
-                .chunk_bytes
-                .unwrap_or(crate::source::batch::CHUNK_BYTES),
-        );
+        let prepared =
+            match source::prepare(format, &mut head, &mut reader, &self.config.columns, &name) {
+                Ok(p) => p,
+                Err(e) if matches!(e.kind(), ErrorKind::Input { .. }) => {
+                    let message = match e.kind() {
+                        ErrorKind::Input { message, .. } => message.clone(),
+                        _ => e.to_string(),
+                    };
+                    return self.file_problem(run, &name, message);
+                }
+                Err(e) => return Err(e),
+            };
+        let mut state = InputState {
+            file,
+            name,
+            line: 1 + prepared.lines,
+        };
+        let base = prepared.start as u64;
+        let rest = Cursor::new(head.split_off(prepared.start)).chain(reader);
+        let mut batcher =
+            Batcher::new(rest, format).chunk_bytes(self.config.chunk_bytes.unwrap_or(CHUNK_BYTES));
         while let Some(batch) = batcher
             .next_batch()
             .map_err(|e| source::read_error(e, &state.name))?
         {
-            self.run_batch(
-                &batch,
-                base,
-                &schema,
-                state,
-                tallies,
-                seen,
-                diagnostics,
-                summary,
-            )?;
+            self.run_batch(&batch, base, &prepared.schema, &mut state, run)?;
+        }
+        // Once per file: what was read in an unusual way.
+        let name = state.name;
+        let cp1252 = run.summary.invalid_utf8 - before.invalid_utf8;
+        if cp1252 > 0 {
+            run.notes.push(format!(
+                "{name}: {cp1252} record{} not valid UTF-8, read as Windows-1252",
+                if cp1252 == 1 { "" } else { "s" }
+            ));
+        }
+        if run.summary.records == before.records {
+            self.file_problem(run, &name, "no records after the header".into())?;
         }
         Ok(())
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn run_batch(
         &self,
         batch: &Batch,
         base: u64,
         schema: &Schema,
         state: &mut InputState,
-        tallies: &mut [Tally],
-        seen: &mut FxHashSet<u64>,
-        diagnostics: &mut Diagnostics,
-        summary: &mut Summary,
+        run: &mut Run<'_>,
     ) -> Result<()> {
         let bucketer = Bucketer::new(self.config.bucket, self.config.zone);
+        let keep_all = run.skipped.is_some();
         let mut chunks: Vec<ChunkPosts> = batch
             .chunks
             .par_iter()
@@ -419,13 +523,8 @@ impl Analyzer {
                 || bucketer.clone(),
                 |bucketer, range| {
                     let offset = base + batch.offset + range.start as u64;
-                    self.parse_chunk(
-                        &batch.data[range.clone()],
-                        offset,
-                        schema,
-                        bucketer,
-                        &state.name,
-                    )
+                    let data = &batch.data[range.clone()];
+                    self.parse_chunk(data, offset, schema, bucketer, &state.name, keep_all)
                 },
             )
             .collect();
@@ -434,20 +533,20 @@ impl Analyzer {
             for s in chunk.diagnostics.samples_mut() {
                 s.location.line += state.line;
             }
-            let mut duplicates = Diagnostics::default();
+            let mut duplicates = Diagnostics::keeping_all(keep_all);
             for post in &mut chunk.posts {
                 post.line += state.line;
                 if self.config.keep_duplicates {
                     continue;
                 }
                 if let Some(id) = post.id
-                    && !seen.insert(id)
+                    && !run.seen.insert(id)
                 {
                     post.duplicate = true;
                     chunk.summary.posts -= 1;
                     chunk.summary.posts_with_tags -= u64::from(!post.tags.is_empty());
                     chunk.summary.posts_without_author -= u64::from(post.author.is_none());
-                    duplicates.push(Skip {
+                    duplicates.push_with(SkipReason::DuplicateId, || Skip {
                         location: Location {
                             file: state.name.clone(),
                             line: post.line,
@@ -455,15 +554,19 @@ impl Analyzer {
                         },
                         reason: SkipReason::DuplicateId,
                         detail: "this post id was seen before; the first copy is counted".into(),
+                        excerpt: excerpt_at(
+                            &batch.data,
+                            (post.offset - base - batch.offset) as usize,
+                        ),
                     });
                 }
             }
             chunk.diagnostics.interleave(duplicates);
             state.line += chunk.lines;
-            summary.add(&chunk.summary);
-            diagnostics.append(std::mem::take(&mut chunk.diagnostics));
+            run.summary.add(&chunk.summary);
+            run.add_skips(std::mem::take(&mut chunk.diagnostics))?;
             if self.config.strict
-                && let Some(first) = diagnostics.first()
+                && let Some(first) = run.diagnostics.first()
             {
                 return Err(Error::new(ErrorKind::Strict {
                     location: first.location.clone(),
@@ -473,9 +576,9 @@ impl Analyzer {
             }
         }
         // Count: thread t takes the t-th run of chunks.
-        let per = chunks.len().div_ceil(tallies.len()).max(1);
+        let per = chunks.len().div_ceil(run.tallies.len()).max(1);
         let file = state.file;
-        tallies
+        run.tallies
             .par_iter_mut()
             .zip(chunks.par_chunks(per))
             .for_each(|(tally, group)| {
@@ -495,8 +598,12 @@ impl Analyzer {
         schema: &Schema,
         bucketer: &mut Bucketer,
         name: &str,
+        keep_all: bool,
     ) -> ChunkPosts {
-        let mut out = ChunkPosts::default();
+        let mut out = ChunkPosts {
+            diagnostics: Diagnostics::keeping_all(keep_all),
+            ..ChunkPosts::default()
+        };
         let mut key = String::new();
         out.lines = schema.for_each_record(data, |at, fields| {
             out.summary.records += 1;
@@ -508,31 +615,52 @@ impl Analyzer {
             let fields: Fields<'_> = match fields {
                 Ok(f) => f,
                 Err(bad) => {
-                    out.diagnostics.push(Skip {
+                    out.diagnostics.push_with(bad.reason, || Skip {
                         location: location(),
                         reason: bad.reason,
                         detail: bad.detail,
+                        excerpt: excerpt_at(data, at.offset),
                     });
                     return;
                 }
             };
             out.summary.invalid_utf8 += u64::from(fields.lossy);
             let mut skip = |reason: SkipReason, detail: String| {
-                out.diagnostics.push(Skip {
+                out.diagnostics.push_with(reason, || Skip {
                     location: location(),
                     reason,
                     detail,
+                    excerpt: excerpt_at(data, at.offset),
                 });
             };
             let Some(text) = fields.text else {
                 return skip(SkipReason::MissingText, "no text".into());
             };
-            let Some(time) = fields.time else {
-                return skip(SkipReason::MissingTime, "no time".into());
+            let (time, parsed) = if self.config.time_from_id {
+                let Some(id) = fields.id.as_deref() else {
+                    return skip(
+                        SkipReason::MissingTime,
+                        "no id to take the time from".into(),
+                    );
+                };
+                (
+                    Cow::Borrowed(id),
+                    snowflake_time(id).ok_or_else(|| {
+                        format!("id \"{}\" is not a Twitter snowflake", excerpt(id))
+                    }),
+                )
+            } else {
+                let Some(time) = fields.time.as_deref() else {
+                    return skip(SkipReason::MissingTime, "no time".into());
+                };
+                (
+                    Cow::Borrowed(time),
+                    self.time.parse(time).map_err(|e| e.to_string()),
+                )
             };
-            let ts = match self.time.parse(&time) {
+            let ts = match parsed {
                 Ok(ts) => ts,
-                Err(e) => return skip(SkipReason::BadTime, e.to_string()),
+                Err(e) => return skip(SkipReason::BadTime, e),
             };
             if self.config.from.is_some_and(|f| ts < f) || self.config.to.is_some_and(|t| ts >= t) {
                 return skip(
@@ -578,6 +706,14 @@ impl Analyzer {
         });
         out
     }
+}
+
+/// The time of a Twitter snowflake id, in Unix seconds: its top 42 bits
+/// count milliseconds since 2010-11-04T01:42:54.657Z.
+fn snowflake_time(id: &str) -> Option<i64> {
+    let n: u64 = id.trim().parse().ok()?;
+    let ms = (n >> 22) as i64 + 1_288_834_974_657;
+    Some(ms.div_euclid(1000))
 }
 
 /// True for a classic retweet: the text starts with `RT @name`.

@@ -76,8 +76,11 @@ pub struct Skip {
     pub location: Location,
     /// Why it was left out.
     pub reason: SkipReason,
-    /// What was found (a short excerpt or message).
+    /// What was wrong, in words.
     pub detail: String,
+    /// The start of the row as it was in the input (at most 100 bytes of
+    /// its first line).
+    pub excerpt: String,
 }
 
 impl fmt::Display for Skip {
@@ -91,6 +94,8 @@ impl fmt::Display for Skip {
 pub struct Diagnostics {
     counts: [u64; SkipReason::ALL.len()],
     samples: Vec<Skip>,
+    /// Keep every skipped row, not only the first few (for `--skipped`).
+    keep_all: bool,
 }
 
 impl Diagnostics {
@@ -98,12 +103,30 @@ impl Diagnostics {
     /// counted).
     pub const SAMPLES: usize = 20;
 
+    /// Diagnostics that keep every skipped row when `all` is true.
+    pub(crate) fn keeping_all(all: bool) -> Diagnostics {
+        Diagnostics {
+            keep_all: all,
+            ..Diagnostics::default()
+        }
+    }
+
     /// Records one skipped row.
     pub fn push(&mut self, skip: Skip) {
-        self.counts[skip.reason.index()] += 1;
-        if self.samples.len() < Self::SAMPLES {
-            self.samples.push(skip);
+        self.push_with(skip.reason, || skip);
+    }
+
+    /// Counts one skipped row for `reason`, building it only if it is kept.
+    pub(crate) fn push_with(&mut self, reason: SkipReason, skip: impl FnOnce() -> Skip) {
+        self.counts[reason.index()] += 1;
+        if self.keep_all || self.samples.len() < Self::SAMPLES {
+            self.samples.push(skip());
         }
+    }
+
+    /// Drops all but the first [`Diagnostics::SAMPLES`] kept rows.
+    pub(crate) fn truncate_samples(&mut self) {
+        self.samples.truncate(Self::SAMPLES);
     }
 
     /// Adds `other`'s counts and samples after this one's (input order is
@@ -151,7 +174,9 @@ impl Diagnostics {
         }
         self.samples.extend(other.samples);
         self.samples.sort_by_key(|s| s.location.byte_offset);
-        self.samples.truncate(Self::SAMPLES);
+        if !self.keep_all {
+            self.samples.truncate(Self::SAMPLES);
+        }
     }
 
     /// Mutable access to the samples, for shifting chunk-relative locations.

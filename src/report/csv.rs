@@ -2,8 +2,8 @@
 
 use std::io::Write;
 
-use super::{ReportWriter, Row, output_error};
-use crate::error::{Error, ErrorKind, Result};
+use super::{ReportWriter, Row, csv_error, output_error};
+use crate::error::Result;
 
 /// Writes rows as CSV with a header row.
 #[derive(Debug, Clone, Copy, Default)]
@@ -14,15 +14,9 @@ impl ReportWriter for CsvWriter {
         let mut w = csv::WriterBuilder::new()
             .has_headers(false)
             .from_writer(out);
-        let map = |e: csv::Error| match e.into_kind() {
-            csv::ErrorKind::Io(e) => output_error(e),
-            other => Error::new(ErrorKind::Output(std::io::Error::other(format!(
-                "{other:?}"
-            )))),
-        };
-        w.write_record(R::COLUMNS).map_err(map)?;
+        w.write_record(R::COLUMNS).map_err(csv_error)?;
         for r in rows {
-            w.write_record(r.cells()).map_err(map)?;
+            w.write_record(r.cells()).map_err(csv_error)?;
         }
         w.flush().map_err(output_error)
     }

@@ -185,6 +185,16 @@ pub fn write<R: Row>(format: OutputFormat, rows: &[R], out: &mut dyn Write) -> R
     out.flush().map_err(output_error)
 }
 
+/// Maps a CSV writer's error to an output error.
+pub(crate) fn csv_error(e: ::csv::Error) -> Error {
+    match e.into_kind() {
+        ::csv::ErrorKind::Io(e) => output_error(e),
+        other => Error::new(ErrorKind::Output(std::io::Error::other(format!(
+            "{other:?}"
+        )))),
+    }
+}
+
 pub(crate) fn output_error(e: std::io::Error) -> Error {
     Error::new(ErrorKind::Output(e))
 }

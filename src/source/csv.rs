@@ -237,13 +237,10 @@ fn named_column(header: &[String], name: &str, role: &str, file: &str) -> Result
     }
     match name.parse::<usize>() {
         Ok(n) if n >= 1 && n <= header.len() => Ok(n - 1),
-        _ => Err(Error::new(ErrorKind::Input {
-            file: file.to_owned(),
-            message: format!(
-                "no {role} column named \"{name}\"; the header has: {}",
-                header.join(", ")
-            ),
-        })),
+        _ => Err(Error::config(format!(
+            "{file}: no {role} column named \"{name}\"; the header has: {}",
+            header.join(", ")
+        ))),
     }
 }
 

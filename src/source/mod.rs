@@ -10,6 +10,7 @@
 pub mod batch;
 pub(crate) mod csv;
 pub(crate) mod jsonl;
+pub mod open;
 
 use std::borrow::Cow;
 use std::io::Read;
@@ -214,20 +215,29 @@ pub(crate) enum Schema {
     Json(jsonl::JsonSchema),
 }
 
+/// Bytes as text: UTF-8 when valid, else read as Windows-1252 (the usual
+/// encoding of spreadsheet exports that are not UTF-8), setting `lossy` so
+/// the record is counted and the file warned about.
 pub(crate) fn decode<'a>(bytes: Cow<'a, [u8]>, lossy: &mut bool) -> Cow<'a, str> {
+    let cp1252 = |b: &[u8]| {
+        encoding_rs::WINDOWS_1252
+            .decode_without_bom_handling(b)
+            .0
+            .into_owned()
+    };
     match bytes {
         Cow::Borrowed(b) => match std::str::from_utf8(b) {
             Ok(s) => Cow::Borrowed(s),
             Err(_) => {
                 *lossy = true;
-                String::from_utf8_lossy(b)
+                Cow::Owned(cp1252(b))
             }
         },
         Cow::Owned(v) => match String::from_utf8(v) {
             Ok(s) => Cow::Owned(s),
             Err(e) => {
                 *lossy = true;
-                Cow::Owned(String::from_utf8_lossy(e.as_bytes()).into_owned())
+                Cow::Owned(cp1252(e.as_bytes()))
             }
         },
     }

@@ -113,6 +113,13 @@ pub struct RunArgs {
     /// Input format: csv, tsv or jsonl (default: from the extension, else the first bytes).
     #[arg(long, value_name = "FORMAT", value_parser = ["csv", "tsv", "jsonl"])]
     pub format: Option<String>,
+    /// Write every skipped row to this CSV file (columns file,line,byte_offset,reason,excerpt).
+    #[arg(long, value_name = "FILE")]
+    pub skipped: Option<PathBuf>,
+    /// Take each post's time from its id, read as a Twitter snowflake id
+    /// (for exports without a time column).
+    #[arg(long)]
+    pub time_from_id: bool,
     /// Where hashtags come from: auto (the platform's own list where the export
     /// has one, such as API entities or a hashtags column, else the text), text, or field.
     #[arg(long, value_name = "SOURCE", default_value = "auto", value_parser = ["auto", "text", "field"])]
@@ -214,7 +221,8 @@ impl RunArgs {
             .exclude_reposts(self.exclude_reposts)
             .keep_duplicates(self.keep_duplicates)
             .strict(self.strict)
-            .tags_from(self.tags_from.parse()?);
+            .tags_from(self.tags_from.parse()?)
+            .time_from_id(self.time_from_id);
         let output = match self.output.as_deref() {
             Some(o) => o.parse()?,
             None if stdout_is_terminal => OutputFormat::Table,

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use hashtrend::report::{self, Row};
-use hashtrend::{Error, ErrorKind, TrendReport, hashtag, synth};
+use hashtrend::{Error, ErrorKind, Input, TrendReport, hashtag, synth};
 
 use crate::args::{Cli, Command, RunArgs, RunConfig, SampleArgs};
 
@@ -26,11 +26,11 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Top(a) => run(&a.run, |r, c| report::top_rows(r, c.measure, Some(a.top))),
         Command::Count(a) => run(&a.run, |r, c| report::count_rows(r, c.measure, a.top)),
-        Command::Extract => extract(),
-        Command::Sample(a) => sample(&a),
+        Command::Extract => extract().map(|()| Exit::Success),
+        Command::Sample(a) => sample(&a).map(|()| Exit::Success),
     };
     let code = match result {
-        Ok(()) => Exit::Success,
+        Ok(code) => code,
         Err(e) if e.is_broken_pipe() => Exit::Success,
         Err(e) => {
             eprintln!("hashtrend: {e}");
@@ -47,10 +47,25 @@ fn main() -> ExitCode {
 fn run<R: Row>(
     args: &RunArgs,
     rows: impl Fn(&TrendReport, &RunConfig) -> Vec<R>,
-) -> Result<(), Error> {
+) -> Result<Exit, Error> {
     let config = args.resolve(io::stdout().is_terminal())?;
     let analyzer = config.builder.build();
-    let work = || analyzer.run_paths(&args.files);
+    let skipped = match &args.skipped {
+        Some(p) => Some(io::BufWriter::new(std::fs::File::create(p).map_err(
+            |e| {
+                Error::new(ErrorKind::Io {
+                    path: p.clone(),
+                    source: e,
+                })
+            },
+        )?)),
+        None => None,
+    };
+    let inputs = || args.files.iter().map(Input::from_path).collect();
+    let work = move || {
+        let mut skipped = skipped;
+        analyzer.run_with(inputs(), skipped.as_mut().map(|w| w as &mut dyn Write))
+    };
     let report = match config.threads {
         Some(n) => rayon::ThreadPoolBuilder::new()
             .num_threads(n)
@@ -60,10 +75,15 @@ fn run<R: Row>(
         None => work(),
     }?;
     print_diagnostics(&report);
+    if report.summary().records == 0 && !report.notes().is_empty() {
+        eprintln!("hashtrend: no records could be read from the input");
+        return Ok(Exit::Failure);
+    }
     let rows = rows(&report, &config);
     let stdout = io::stdout();
     let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
-    report::write(config.output, &rows, &mut out)
+    report::write(config.output, &rows, &mut out)?;
+    Ok(Exit::Success)
 }
 
 /// The first few skipped rows, then the totals by reason, on stderr.
@@ -72,6 +92,9 @@ fn print_diagnostics(report: &TrendReport) {
     let d = report.diagnostics();
     let s = report.summary();
     let mut err = io::stderr().lock();
+    for note in report.notes() {
+        let _ = writeln!(err, "hashtrend: {note}");
+    }
     for skip in d.samples().iter().take(SHOWN) {
         let _ = writeln!(err, "hashtrend: skipped {skip}");
     }
