@@ -75,8 +75,8 @@ pub struct Summary {
     /// Counted posts without a known author (they count for posts and
     /// occurrences, not for authors).
     pub posts_without_author: u64,
-    /// Records with bytes that were not valid UTF-8 (decoded with U+FFFD
-    /// replacement characters; the record is still used).
+    /// Records with bytes that were not valid UTF-8 (read as Windows-1252;
+    /// the record is still used).
     pub invalid_utf8: u64,
     /// Rows left out for any reason (see [`TrendReport::diagnostics`]).
     pub skipped: u64,
@@ -456,35 +456,52 @@ impl Analyzer {
         if head.iter().all(|b| b.is_ascii_whitespace()) {
             return self.file_problem(run, &name, "empty file, nothing to read".into());
         }
-        let mut format = self
+        let format = self
             .config
             .format
             .or_else(|| Format::from_extension(open::data_path(path)))
             .unwrap_or_else(|| Format::sniff(&head));
-        if let (Format::Csv { delimiter }, Some(d)) = (&mut format, self.config.delimiter) {
-            *delimiter = d;
-        }
-        let prepared =
-            match source::prepare(format, &mut head, &mut reader, &self.config.columns, &name) {
-                Ok(p) => p,
-                Err(e) if matches!(e.kind(), ErrorKind::Input { .. }) => {
-                    let message = match e.kind() {
-                        ErrorKind::Input { message, .. } => message.clone(),
-                        _ => e.to_string(),
-                    };
-                    return self.file_problem(run, &name, message);
-                }
-                Err(e) => return Err(e),
-            };
+        let opts = source::PrepareOptions {
+            delimiter: self.config.delimiter,
+            columns: &self.config.columns,
+            time: &self.time,
+            time_from_id: self.config.time_from_id,
+            name: &name,
+        };
+        let prepared = match source::prepare(format, &mut head, &mut reader, &opts) {
+            Ok(p) => p,
+            Err(e) if matches!(e.kind(), ErrorKind::Input { .. }) => {
+                let message = match e.kind() {
+                    ErrorKind::Input { message, .. } => message.clone(),
+                    _ => e.to_string(),
+                };
+                return self.file_problem(run, &name, message);
+            }
+            Err(e) => return Err(e),
+        };
         let mut state = InputState {
             file,
             name,
             line: 1 + prepared.lines,
         };
+        // The sniffed delimiter and quoting decide where CSV records end.
+        let (format, quoting) = match &prepared.schema {
+            Schema::Csv(csv) => {
+                let d = csv.dialect();
+                (
+                    Format::Csv {
+                        delimiter: d.delimiter,
+                    },
+                    d.quoting,
+                )
+            }
+            _ => (format, true),
+        };
         let base = prepared.start as u64;
         let rest = Cursor::new(head.split_off(prepared.start)).chain(reader);
-        let mut batcher =
-            Batcher::new(rest, format).chunk_bytes(self.config.chunk_bytes.unwrap_or(CHUNK_BYTES));
+        let mut batcher = Batcher::new(rest, format)
+            .quoting(quoting)
+            .chunk_bytes(self.config.chunk_bytes.unwrap_or(CHUNK_BYTES));
         while let Some(batch) = batcher
             .next_batch()
             .map_err(|e| source::read_error(e, &state.name))?
@@ -493,6 +510,15 @@ impl Analyzer {
         }
         // Once per file: what was read in an unusual way.
         let name = state.name;
+        if let Schema::Csv(csv) = &prepared.schema
+            && csv.ragged() > 0
+        {
+            run.notes.push(format!(
+                "{name}: {} record{} had more fields than the others; the rest of the line was kept in the text",
+                csv.ragged(),
+                if csv.ragged() == 1 { "" } else { "s" }
+            ));
+        }
         let cp1252 = run.summary.invalid_utf8 - before.invalid_utf8;
         if cp1252 > 0 {
             run.notes.push(format!(

@@ -31,11 +31,18 @@ pub enum SkipReason {
     DuplicateId,
     /// The post's time lies outside `--from`/`--to`.
     OutOfRange,
+    /// A record that is not a post: a Bluesky like, repost, follow or
+    /// delete, a Jetstream identity or account event, a Twitter stream
+    /// notice (`delete`, `limit`), an API response page with no posts.
+    /// Not an error, but counted so nothing goes unseen. Bluesky reposts
+    /// are separate records that carry no text; their posts are counted
+    /// where they were created.
+    NotAPost,
 }
 
 impl SkipReason {
     /// Every reason, in the order reports list them.
-    pub const ALL: [SkipReason; 7] = [
+    pub const ALL: [SkipReason; 8] = [
         SkipReason::MalformedRecord,
         SkipReason::InvalidJson,
         SkipReason::MissingText,
@@ -43,6 +50,7 @@ impl SkipReason {
         SkipReason::BadTime,
         SkipReason::DuplicateId,
         SkipReason::OutOfRange,
+        SkipReason::NotAPost,
     ];
 
     /// The reason's stable name, as written in reports (`bad_time`).
@@ -55,6 +63,7 @@ impl SkipReason {
             SkipReason::BadTime => "bad_time",
             SkipReason::DuplicateId => "duplicate_id",
             SkipReason::OutOfRange => "out_of_range",
+            SkipReason::NotAPost => "not_a_post",
         }
     }
 

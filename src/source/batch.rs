@@ -35,6 +35,7 @@ pub struct Batcher<R> {
     offset: u64,
     eof: bool,
     chunk_bytes: usize,
+    quoting: bool,
 }
 
 impl<R: Read> Batcher<R> {
@@ -47,7 +48,15 @@ impl<R: Read> Batcher<R> {
             offset: 0,
             eof: false,
             chunk_bytes: CHUNK_BYTES,
+            quoting: true,
         }
+    }
+
+    /// Whether CSV fields may be quoted (default: yes). Without quoting a
+    /// record ends at every line feed.
+    pub fn quoting(mut self, quoting: bool) -> Self {
+        self.quoting = quoting;
+        self
     }
 
     /// Sets the target chunk size (default [`CHUNK_BYTES`]); a batch holds
@@ -82,7 +91,11 @@ impl<R: Read> Batcher<R> {
                 // CSV needs to follow quotes from a known record start, so
                 // walk record by record from where the last scan stopped.
                 while *scan <= from {
-                    *scan = csv::record_end(buf, *scan, delimiter)?;
+                    let dialect = csv::Dialect {
+                        delimiter,
+                        quoting: self.quoting,
+                    };
+                    *scan = csv::record_end(buf, *scan, dialect)?;
                 }
                 Some(*scan)
             }

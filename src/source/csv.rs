@@ -14,6 +14,8 @@
 use std::borrow::Cow;
 use std::io::Read;
 use std::ops::Range;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use memchr::{memchr, memchr2};
 
@@ -21,12 +23,35 @@ use crate::diagnostics::SkipReason;
 use crate::error::{Error, ErrorKind, Result};
 use crate::source::{
     AUTHOR_NAMES, Bad, Columns, Fields, ID_NAMES, Prepared, REPOST_NAMES, RecordPos, Schema,
-    TEXT_NAMES, TIME_NAMES, decode, jsonl, non_empty, read_error,
+    TEXT_NAMES, TIME_NAMES, decode, jsonl, non_empty, read_error, unescape_html,
 };
+use crate::time::TimeParser;
+
+/// How fields are separated and whether `"` quotes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Dialect {
+    pub delimiter: u8,
+    /// Whether a `"` at the start of a field quotes it. Off for files
+    /// written without quoting, where a text may well start with a quote.
+    pub quoting: bool,
+}
+
+impl From<u8> for Dialect {
+    fn from(delimiter: u8) -> Dialect {
+        Dialect {
+            delimiter,
+            quoting: true,
+        }
+    }
+}
 
 /// Finds the end (one past the line feed) of the record starting at `start`,
 /// or `None` when the input ends first (an incomplete record).
-pub(crate) fn record_end(buf: &[u8], start: usize, delimiter: u8) -> Option<usize> {
+pub(crate) fn record_end(buf: &[u8], start: usize, dialect: impl Into<Dialect>) -> Option<usize> {
+    let Dialect { delimiter, quoting } = dialect.into();
+    if !quoting {
+        return memchr(b'\n', &buf[start..]).map(|i| start + i + 1);
+    }
     let mut pos = start;
     loop {
         let hit = pos + memchr2(b'"', b'\n', &buf[pos..])?;
@@ -70,15 +95,29 @@ pub(crate) struct Record {
     fields: Vec<Field>,
     /// Line feeds inside quoted fields, for line numbering.
     pub(crate) inner_newlines: u64,
+    /// Quoted fields with text after the closing quote (`"a" b`): a sign
+    /// that the file is not written with quoting at all.
+    pub(crate) loose_quotes: usize,
+    /// Fields that started with a quote.
+    pub(crate) quoted_fields: usize,
 }
 
 impl Record {
     /// Parses the record `buf[start..end]` (as returned by [`record_end`], or
     /// the rest of the input for a last record without a line feed). Returns
     /// false when a quoted field is not closed.
-    pub(crate) fn parse(&mut self, buf: &[u8], start: usize, end: usize, delimiter: u8) -> bool {
+    pub(crate) fn parse(
+        &mut self,
+        buf: &[u8],
+        start: usize,
+        end: usize,
+        dialect: impl Into<Dialect>,
+    ) -> bool {
+        let Dialect { delimiter, quoting } = dialect.into();
         self.fields.clear();
         self.inner_newlines = 0;
+        self.loose_quotes = 0;
+        self.quoted_fields = 0;
         let mut line_end = end;
         if line_end > start && buf[line_end - 1] == b'\n' {
             line_end -= 1;
@@ -86,7 +125,7 @@ impl Record {
         let rec = &buf[..line_end];
         let mut pos = start;
         loop {
-            if rec.get(pos) == Some(&b'"') {
+            if quoting && rec.get(pos) == Some(&b'"') {
                 let Some(close) = quoted_end(rec, pos + 1) else {
                     return false;
                 };
@@ -96,6 +135,8 @@ impl Record {
                     None => (strip_cr(rec, close, rec.len()), None),
                 };
                 let inner = pos + 1..close - 1;
+                self.loose_quotes += usize::from(tail_end > close);
+                self.quoted_fields += 1;
                 let escaped = tail_end > close || memchr(b'"', &rec[inner.clone()]).is_some();
                 let range = if escaped { pos..tail_end } else { inner };
                 self.fields.push(Field { range, escaped });
@@ -123,6 +164,11 @@ impl Record {
                 }
             }
         }
+    }
+
+    /// Where field `i` starts in the input.
+    pub(crate) fn field_start(&self, i: usize) -> usize {
+        self.fields[i].range.start
     }
 
     /// Number of fields.
@@ -167,31 +213,222 @@ fn strip_cr(buf: &[u8], start: usize, end: usize) -> usize {
     }
 }
 
+/// Delimiters tried when the user names none, in order of preference.
+const DELIMITERS: [u8; 4] = [b',', b'\t', b';', b'|'];
+/// Records looked at to sniff the delimiter, the header and the columns.
+const SAMPLE_RECORDS: usize = 200;
+
+/// What a CSV input needs to be prepared.
+pub(crate) struct CsvOptions<'a> {
+    /// The delimiter the user gave, if any.
+    pub delimiter: Option<u8>,
+    /// The delimiter preferred on a tie (tab for `.tsv`).
+    pub preferred: u8,
+    pub columns: &'a Columns,
+    pub time: &'a TimeParser,
+    /// Times come from post ids, so no time column is needed.
+    pub time_from_id: bool,
+    pub name: &'a str,
+}
+
+/// How to read the records of one delimited file.
 #[derive(Debug, Clone)]
 pub(crate) struct CsvSchema {
-    delimiter: u8,
+    dialect: Dialect,
     text: usize,
-    time: usize,
+    time: Option<usize>,
     author: Option<usize>,
     id: Option<usize>,
     repost: Option<usize>,
+    tags: Option<usize>,
     /// The highest column index read: a record with fewer fields is malformed.
     needed: usize,
+    /// Fields in a regular record.
+    width: usize,
+    /// The text is the last column, so a record with extra delimiters keeps
+    /// the rest of its line there.
+    text_takes_rest: bool,
+    /// Records that had extra delimiters (shared by the threads).
+    ragged: Arc<AtomicU64>,
+    /// The text is HTML-escaped, as Twitter's API writes it, so `&amp;`,
+    /// `&lt;` and `&gt;` are decoded once.
+    unescape: bool,
 }
 
-/// Reads the header row (the first record after `start`), reading more of
-/// `reader` into `head` until it is whole, and resolves the columns.
+/// Whether sampled texts look HTML-escaped: they hold `&amp;`, `&lt;` or
+/// `&gt;` and never a bare `&` (an escaped text cannot have one).
+fn looks_escaped<'a>(texts: impl Iterator<Item = &'a str>) -> bool {
+    let (mut entities, mut bare) = (0, 0);
+    for t in texts {
+        for (i, _) in t.match_indices('&') {
+            let rest = &t[i..];
+            if rest.starts_with("&amp;") || rest.starts_with("&lt;") || rest.starts_with("&gt;") {
+                entities += 1;
+            } else if !(rest.starts_with("&#")
+                || rest.starts_with("&quot;")
+                || rest.starts_with("&apos;"))
+            {
+                bare += 1;
+            }
+        }
+    }
+    entities > 0 && bare == 0
+}
+
+/// Column names of the platform's own hashtag list.
+const TAG_LIST_NAMES: &[&str] = &["entities.hashtags", "hashtags"];
+
+/// The fields of up to `max` records from `buf[start..]`, each decoded
+/// lossily, with the end of the last one read.
+fn sample_records(
+    buf: &[u8],
+    start: usize,
+    dialect: Dialect,
+    max: usize,
+) -> (Vec<Vec<String>>, Vec<usize>) {
+    let mut out = Vec::new();
+    let mut ends = Vec::new();
+    let mut record = Record::default();
+    let mut pos = start;
+    while out.len() < max {
+        let Some(end) = record_end(buf, pos, dialect) else {
+            break;
+        };
+        if record.parse(buf, pos, end, dialect) {
+            let fields = (0..record.len())
+                .map(|i| {
+                    String::from_utf8_lossy(&record.field(buf, i).unwrap_or_default()).into_owned()
+                })
+                .collect::<Vec<_>>();
+            if !(fields.len() == 1 && fields[0].trim().is_empty()) {
+                out.push(fields);
+                ends.push(end);
+            }
+        }
+        pos = end;
+    }
+    (out, ends)
+}
+
+/// The most common number of fields among `records`, and how many have it.
+fn mode_width(records: &[Vec<String>]) -> (usize, usize) {
+    let mut counts: Vec<(usize, usize)> = Vec::new();
+    for r in records {
+        match counts.iter_mut().find(|(w, _)| *w == r.len()) {
+            Some(c) => c.1 += 1,
+            None => counts.push((r.len(), 1)),
+        }
+    }
+    counts
+        .into_iter()
+        .max_by_key(|&(w, n)| (n, w))
+        .unwrap_or((0, 0))
+}
+
+/// Picks the delimiter under which the sampled records most consistently
+/// have two or more fields; ties go to `preferred`, then `,` `\t` `;` `|`.
+fn sniff_delimiter(buf: &[u8], start: usize, preferred: u8) -> u8 {
+    let mut best = (0, preferred);
+    let order =
+        std::iter::once(preferred).chain(DELIMITERS.into_iter().filter(|d| *d != preferred));
+    for d in order {
+        let (records, _) = sample_records(buf, start, d.into(), 50);
+        let (width, n) = mode_width(&records);
+        let score = if width >= 2 { n } else { 0 };
+        if score > best.0 {
+            best = (score, d);
+        }
+    }
+    best.1
+}
+
+/// Whether the file quotes fields: yes unless a sampled quoted field has
+/// text after its closing quote (`"a" b`, a sign of a file written without
+/// quoting); for `|` and tab, only when some field is properly quoted.
+fn uses_quoting(buf: &[u8], start: usize, delimiter: u8) -> bool {
+    let mut record = Record::default();
+    let (mut pos, mut quoted, mut loose) = (start, 0, 0);
+    for _ in 0..SAMPLE_RECORDS {
+        let Some(end) = record_end(buf, pos, delimiter) else {
+            break;
+        };
+        record.parse(buf, pos, end, delimiter);
+        quoted += record.quoted_fields;
+        loose += record.loose_quotes;
+        pos = end;
+    }
+    loose == 0 && (quoted > 0 || matches!(delimiter, b',' | b';'))
+}
+
+/// 2000-01-01T00:00:00Z: guessed time columns must hold times after it.
+const PLAUSIBLE_SINCE: i64 = 946_684_800;
+
+/// The words of a column name, lowercased: `firstpost_date` → firstpost,
+/// date; `createdAt` → created, at.
+fn name_tokens(name: &str) -> impl Iterator<Item = String> + '_ {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if !c.is_alphanumeric() {
+            words.push(std::mem::take(&mut cur));
+            prev_lower = false;
+            continue;
+        }
+        if c.is_uppercase() && prev_lower {
+            words.push(std::mem::take(&mut cur));
+        }
+        prev_lower = c.is_lowercase();
+        cur.extend(c.to_lowercase());
+    }
+    words.push(cur);
+    words.into_iter().filter(|w| !w.is_empty())
+}
+
+/// True for a value that looks like a large integer (a post or user id).
+fn is_large_integer(v: &str) -> bool {
+    let v = v.trim();
+    v.len() >= 6 && v.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Whether the first record is a header: no field parses as a time or is a
+/// large number, and none is long free text.
+fn looks_like_header(first: &[String], time: &TimeParser) -> bool {
+    first.iter().all(|f| {
+        let f = f.trim();
+        f.len() <= 100 && !is_large_integer(f) && (f.is_empty() || time.parse(f).is_err())
+    })
+}
+
+/// Share of the non-empty sampled values of column `i` for which `test` holds.
+fn share(records: &[Vec<String>], i: usize, test: impl Fn(&str) -> bool) -> f64 {
+    let values: Vec<&str> = records
+        .iter()
+        .filter_map(|r| r.get(i))
+        .map(|v| v.trim())
+        .filter(|v| !v.is_empty() && *v != "None" && *v != "null")
+        .collect();
+    if values.is_empty() {
+        return 0.0;
+    }
+    values.iter().filter(|v| test(v)).count() as f64 / values.len() as f64
+}
+
+/// Reads what precedes the records (a header row, if the file has one),
+/// reading more of `reader` into `head` when the first records are not
+/// whole, and resolves the columns by name, by position, or from content.
 pub(crate) fn prepare(
-    delimiter: u8,
     start: usize,
     head: &mut Vec<u8>,
     reader: &mut dyn Read,
-    columns: &Columns,
-    name: &str,
+    opts: &CsvOptions<'_>,
 ) -> Result<Prepared> {
-    let end = loop {
-        if let Some(end) = record_end(head, start, delimiter) {
-            break end;
+    let name = opts.name;
+    // The first record must be whole to be judged.
+    let guess = opts.delimiter.unwrap_or(opts.preferred);
+    loop {
+        if record_end(head, start, guess).is_some() {
+            break;
         }
         let before = head.len();
         reader
@@ -199,27 +436,56 @@ pub(crate) fn prepare(
             .read_to_end(head)
             .map_err(|e| read_error(e, name))?;
         if head.len() == before {
-            break head.len();
+            break;
         }
+    }
+    let delimiter = opts
+        .delimiter
+        .unwrap_or_else(|| sniff_delimiter(head, start, opts.preferred));
+    let dialect = Dialect {
+        delimiter,
+        quoting: uses_quoting(head, start, delimiter),
     };
-    if head[start..end].iter().all(|b| b.is_ascii_whitespace()) {
+    let (records, ends) = sample_records(head, start, dialect, SAMPLE_RECORDS);
+    let tail_empty = head[start..].iter().all(|b| b.is_ascii_whitespace());
+    let Some(first) = records.first() else {
         return Err(Error::new(ErrorKind::Input {
             file: name.to_owned(),
-            message: "empty input: expected a header row and posts".into(),
+            message: if tail_empty {
+                "empty file, nothing to read".into()
+            } else {
+                "no complete record in the first bytes: not delimited text?".into()
+            },
         }));
-    }
-    let mut record = Record::default();
-    record.parse(head, start, end, delimiter);
-    let header: Vec<String> = (0..record.len())
-        .map(|i| {
-            let f = record.field(head, i).unwrap_or_default();
-            String::from_utf8_lossy(&f).trim().to_owned()
-        })
-        .collect();
+    };
+    let header_given = [
+        &opts.columns.text,
+        &opts.columns.time,
+        &opts.columns.author,
+        &opts.columns.id,
+    ]
+    .into_iter()
+    .flatten()
+    .any(|c| first.iter().any(|f| f.trim() == c.as_str()));
+    let has_header = header_given || looks_like_header(first, opts.time);
+    let (names, data, consumed) = if has_header {
+        let names: Vec<String> = first.iter().map(|f| f.trim().to_owned()).collect();
+        (names, &records[1..], ends[0])
+    } else {
+        let (width, _) = mode_width(&records);
+        let width = width.max(first.len());
+        (
+            (1..=width).map(|i| i.to_string()).collect(),
+            &records[..],
+            start,
+        )
+    };
+    let schema = CsvSchema::resolve(&names, data, has_header, dialect, opts)?;
+    let lines = memchr::memchr_iter(b'\n', &head[..consumed]).count() as u64;
     Ok(Prepared {
-        schema: Schema::Csv(CsvSchema::new(&header, delimiter, columns, name)?),
-        start: end,
-        lines: record.inner_newlines + u64::from(head[end - 1] == b'\n'),
+        schema: Schema::Csv(schema),
+        start: consumed,
+        lines,
     })
 }
 
@@ -238,7 +504,7 @@ fn named_column(header: &[String], name: &str, role: &str, file: &str) -> Result
     match name.parse::<usize>() {
         Ok(n) if n >= 1 && n <= header.len() => Ok(n - 1),
         _ => Err(Error::config(format!(
-            "{file}: no {role} column named \"{name}\"; the header has: {}",
+            "{file}: no {role} column named \"{name}\"; the columns are: {}",
             header.join(", ")
         ))),
     }
@@ -249,66 +515,150 @@ fn detect_column(header: &[String], names: &[&str]) -> Option<usize> {
 }
 
 impl CsvSchema {
-    /// Resolves the columns of a CSV file from its header fields.
-    pub(crate) fn new(
-        header: &[String],
-        delimiter: u8,
-        columns: &Columns,
-        file: &str,
+    /// Resolves every role: the user's column, else a known name, else
+    /// (times) a name containing date/time/created whose values parse, else
+    /// (files without a header) the content of the sampled records.
+    fn resolve(
+        names: &[String],
+        data: &[Vec<String>],
+        has_header: bool,
+        dialect: Dialect,
+        opts: &CsvOptions<'_>,
     ) -> Result<Self> {
-        let resolve =
-            |given: &Option<String>, names: &[&str], role: &str| -> Result<Option<usize>> {
-                match given {
-                    Some(name) => named_column(header, name, role, file).map(Some),
-                    None => Ok(detect_column(header, names)),
+        let file = opts.name;
+        let given = |c: &Option<String>, role: &str| -> Result<Option<usize>> {
+            c.as_deref()
+                .map(|n| named_column(names, n, role, file))
+                .transpose()
+        };
+        let by_name = |list: &[&str]| {
+            if has_header {
+                detect_column(names, list)
+            } else {
+                None
+            }
+        };
+        // A column guessed to hold times must hold plausible post times:
+        // small numbers (a `sentiment` of -3) parse as epochs in 1970.
+        let parses = |v: &str| opts.time.parse(v).is_ok_and(|t| t >= PLAUSIBLE_SINCE);
+
+        let time = given(&opts.columns.time, "time")?
+            .or_else(|| by_name(TIME_NAMES))
+            .or_else(|| {
+                if has_header {
+                    // Names that suggest a time, in header order: the first whose values parse.
+                    names.iter().enumerate().find_map(|(i, n)| {
+                        let hinted = name_tokens(n).any(|t| {
+                            matches!(
+                                t.as_str(),
+                                "date" | "time" | "timestamp" | "datetime" | "created" | "posted"
+                            )
+                        });
+                        (hinted && share(data, i, parses) >= 0.5).then_some(i)
+                    })
+                } else {
+                    (0..names.len())
+                        .map(|i| (i, share(data, i, parses)))
+                        .filter(|&(_, s)| s >= 0.8)
+                        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+                        .map(|(i, _)| i)
                 }
+            });
+        let id = given(&opts.columns.id, "id")?
+            .or_else(|| by_name(ID_NAMES))
+            .or_else(|| {
+                (!has_header)
+                    .then(|| {
+                        (0..names.len())
+                            .find(|&i| Some(i) != time && share(data, i, is_large_integer) >= 0.9)
+                    })
+                    .flatten()
+            });
+        let text = given(&opts.columns.text, "text")?
+            .or_else(|| by_name(TEXT_NAMES))
+            .or_else(|| {
+                if has_header {
+                    return None;
+                }
+                // The long free-text column.
+                (0..names.len())
+                    .filter(|&i| Some(i) != time && Some(i) != id)
+                    .map(|i| {
+                        let lens: Vec<usize> = data
+                            .iter()
+                            .filter_map(|r| r.get(i))
+                            .map(|v| v.chars().count())
+                            .collect();
+                        (
+                            i,
+                            lens.iter().sum::<usize>() as f64 / lens.len().max(1) as f64,
+                        )
+                    })
+                    .filter(|&(i, len)| {
+                        len >= 10.0
+                            && share(data, i, |v| !v.bytes().all(|b| b.is_ascii_digit())) > 0.5
+                    })
+                    .max_by(|a, b| a.1.total_cmp(&b.1))
+                    .map(|(i, _)| i)
+            });
+        let missing = |role: &str, list: &[&str], flag: &str| {
+            let looked = if has_header {
+                format!(
+                    "looked for {} in the header ({})",
+                    list.join(", "),
+                    names.join(", ")
+                )
+            } else {
+                "the file has no header and no column's content fits".to_owned()
             };
-        let required =
-            |i: Option<usize>, role: &str, names: &[&str], flag: &str| -> Result<usize> {
-                i.ok_or_else(|| {
-                Error::new(ErrorKind::Input {
-                    file: file.to_owned(),
-                    message: format!(
-                        "no {role} column: looked for {} in the header ({}); name it with {flag}",
-                        names.join(", "),
-                        header.join(", ")
-                    ),
-                })
+            Error::new(ErrorKind::Input {
+                file: file.to_owned(),
+                message: format!("no {role} column: {looked}; name it with {flag}"),
             })
-            };
-        let text = required(
-            resolve(&columns.text, TEXT_NAMES, "text")?,
-            "text",
-            TEXT_NAMES,
-            "--text-column",
-        )?;
-        let time = required(
-            resolve(&columns.time, TIME_NAMES, "time")?,
-            "time",
-            TIME_NAMES,
-            "--time-column",
-        )?;
-        let author = resolve(&columns.author, AUTHOR_NAMES, "author")?;
-        let id = resolve(&columns.id, ID_NAMES, "id")?;
-        let repost = detect_column(header, REPOST_NAMES);
-        let needed = [Some(text), Some(time), author, id]
+        };
+        let text = text.ok_or_else(|| missing("text", TEXT_NAMES, "--text-column"))?;
+        if time.is_none() && !opts.time_from_id {
+            return Err(missing(
+                "time",
+                TIME_NAMES,
+                "--time-column (or use --time-from-id)",
+            ));
+        }
+        let author = given(&opts.columns.author, "author")?.or_else(|| by_name(AUTHOR_NAMES));
+        let repost = by_name(REPOST_NAMES);
+        let tags = by_name(TAG_LIST_NAMES);
+        let needed = [Some(text), time, author, id]
             .into_iter()
             .flatten()
             .max()
             .unwrap_or(0);
         Ok(CsvSchema {
-            delimiter,
+            dialect,
             text,
             time,
             author,
             id,
             repost,
+            tags,
             needed,
+            width: names.len(),
+            text_takes_rest: text + 1 == names.len(),
+            ragged: Arc::new(AtomicU64::new(0)),
+            unescape: looks_escaped(data.iter().filter_map(|r| r.get(text)).map(String::as_str)),
         })
     }
-}
 
-impl CsvSchema {
+    /// The delimiter and quoting the file uses.
+    pub(crate) fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    /// Records that had more fields than the header and kept the rest of
+    /// their line in the text column.
+    pub(crate) fn ragged(&self) -> u64 {
+        self.ragged.load(Ordering::Relaxed)
+    }
+
     pub(crate) fn for_each_record(
         &self,
         chunk: &[u8],
@@ -318,11 +668,13 @@ impl CsvSchema {
         let mut pos = 0;
         let mut line = 0u64;
         while pos < chunk.len() {
-            let end = record_end(chunk, pos, self.delimiter).unwrap_or(chunk.len());
+            let end = record_end(chunk, pos, self.dialect).unwrap_or(chunk.len());
             let at = RecordPos { offset: pos, line };
-            let complete = record.parse(chunk, pos, end, self.delimiter);
+            let complete = record.parse(chunk, pos, end, self.dialect);
             let ends_with_lf = chunk[end - 1] == b'\n';
             line += record.inner_newlines + u64::from(ends_with_lf);
+            let record_start = pos;
+            pos = end;
             if !complete {
                 line = line.max(memchr::memchr_iter(b'\n', &chunk[..end]).count() as u64);
                 f(
@@ -332,13 +684,16 @@ impl CsvSchema {
                         detail: "a quoted field is not closed before the end of the input".into(),
                     }),
                 );
-            } else if record.len() == 1
+                continue;
+            }
+            if record.len() == 1
                 && record
                     .field(chunk, 0)
                     .is_some_and(|v| v.iter().all(|b| b.is_ascii_whitespace()))
             {
-                // A blank line: not a record.
-            } else if record.len() <= self.needed {
+                continue; // A blank line: not a record.
+            }
+            if record.len() <= self.needed {
                 f(
                     at,
                     Err(Bad {
@@ -350,28 +705,103 @@ impl CsvSchema {
                         ),
                     }),
                 );
-            } else {
-                let mut lossy = false;
-                let mut get = |i: Option<usize>| {
-                    i.and_then(|i| record.field(chunk, i))
-                        .map(|b| decode(b, &mut lossy))
-                        .and_then(non_empty)
-                };
-                let fields = Fields {
-                    text: get(Some(self.text)),
-                    time: get(Some(self.time)),
-                    author: get(self.author),
-                    id: get(self.id),
-                    repost: get(self.repost).is_some_and(|v: Cow<'_, str>| jsonl::is_truthy(&v)),
-                    lossy,
-                    tags: None,
-                };
-                f(at, Ok(fields));
+                continue;
             }
-            pos = end;
+            let mut lossy = false;
+            let text_bytes = if self.text_takes_rest && record.len() > self.width {
+                self.ragged.fetch_add(1, Ordering::Relaxed);
+                let from = record.field_start(self.text);
+                let mut to = end;
+                while to > from && matches!(chunk[to - 1], b'\n' | b'\r') {
+                    to -= 1;
+                }
+                Some(Cow::Borrowed(&chunk[from..to]))
+            } else {
+                record.field(chunk, self.text)
+            };
+            let _ = record_start;
+            let mut get = |i: Option<usize>| {
+                i.and_then(|i| record.field(chunk, i))
+                    .map(|b| decode(b, &mut lossy))
+                    .and_then(non_empty)
+            };
+            let time = get(self.time);
+            let author = get(self.author);
+            let id = get(self.id);
+            let repost = get(self.repost).is_some_and(|v: Cow<'_, str>| jsonl::is_truthy(&v));
+            let tags = self.tags.and_then(|i| record.field(chunk, i)).map(|b| {
+                let list = decode(b, &mut lossy);
+                parse_tag_list(&list)
+            });
+            let text = text_bytes
+                .map(|b| decode(b, &mut lossy))
+                .and_then(non_empty)
+                .map(|t| {
+                    if !self.unescape {
+                        return t;
+                    }
+                    match unescape_html(&t) {
+                        Cow::Owned(u) => Cow::Owned(u),
+                        Cow::Borrowed(_) => t,
+                    }
+                });
+            f(
+                at,
+                Ok(Fields {
+                    text,
+                    time,
+                    author,
+                    id,
+                    repost,
+                    lossy,
+                    tags,
+                }),
+            );
         }
         line
     }
+}
+
+/// Reads a hashtag-list cell as exports write it: a Python or JSON list
+/// (`['BCSM', 'T1D']`, `["#BCSM"]`, a JSON list of objects with `tag` or
+/// `text`), or tags separated by spaces, `~`, `,`, `;` or `|`. Signs are
+/// dropped; `None`, `null` and empty cells are an empty list.
+pub(crate) fn parse_tag_list(cell: &str) -> Vec<Cow<'static, str>> {
+    let cell = cell.trim();
+    if cell.is_empty() || cell == "None" || cell == "null" || cell == "[]" {
+        return Vec::new();
+    }
+    let strip = |t: &str| -> Option<Cow<'static, str>> {
+        let t = t.trim().trim_start_matches(['#', '＃']).trim();
+        (!t.is_empty()).then(|| Cow::Owned(t.to_owned()))
+    };
+    if cell.starts_with('[') {
+        if let Ok(v) = serde_json::from_str::<serde_json::Value>(cell)
+            && let Some(items) = v.as_array()
+        {
+            return items
+                .iter()
+                .filter_map(|item| match item {
+                    serde_json::Value::String(s) => strip(s),
+                    serde_json::Value::Object(o) => o
+                        .get("tag")
+                        .or_else(|| o.get("text"))
+                        .and_then(|t| t.as_str())
+                        .and_then(strip),
+                    _ => None,
+                })
+                .collect();
+        }
+        // A Python list literal: quoted items, single or double quotes.
+        let inner = cell.trim_start_matches('[').trim_end_matches(']');
+        return inner
+            .split(',')
+            .filter_map(|item| strip(item.trim().trim_matches(['\'', '"'])))
+            .collect();
+    }
+    cell.split(|c: char| c.is_whitespace() || matches!(c, '~' | ',' | ';' | '|'))
+        .filter_map(strip)
+        .collect()
 }
 
 #[cfg(test)]

@@ -24,15 +24,19 @@ use crate::error::{Error, ErrorKind, Result};
 pub const TEXT_NAMES: &[&str] = &["full_text", "text", "tweet", "content", "body", "message"];
 /// Column names tried, in order, for the post time.
 pub const TIME_NAMES: &[&str] = &["created_at", "date", "timestamp", "time", "created_utc"];
-/// Column names tried, in order, for the author. For JSON, `user.id_str`
-/// (Twitter API v1.1) is tried right after `author_id`.
+/// Column names tried, in order, for the author: unique ids and handles
+/// before display names (`user_name`). For JSON, `user.id_str` (Twitter API
+/// v1.1) is tried right after `author_id`.
 pub const AUTHOR_NAMES: &[&str] = &[
     "author_id",
     "user_id",
     "user",
     "username",
-    "user_name",
     "screen_name",
+    "user_screen_name",
+    "author.username",
+    "trackback_author_nick",
+    "user_name",
     "author",
 ];
 /// Column names tried, in order, for the post id.
@@ -167,8 +171,7 @@ pub(crate) fn prepare(
     format: Format,
     head: &mut Vec<u8>,
     reader: &mut dyn Read,
-    columns: &Columns,
-    name: &str,
+    opts: &PrepareOptions<'_>,
 ) -> Result<Prepared> {
     let bom = if head.starts_with(b"\xEF\xBB\xBF") {
         3
@@ -177,12 +180,32 @@ pub(crate) fn prepare(
     };
     match format {
         Format::JsonLines => Ok(Prepared {
-            schema: Schema::Json(jsonl::JsonSchema::new(columns)),
+            schema: Schema::Json(jsonl::JsonSchema::new(opts.columns)),
             start: bom,
             lines: 0,
         }),
-        Format::Csv { delimiter } => csv::prepare(delimiter, bom, head, reader, columns, name),
+        Format::Csv { delimiter } => {
+            let csv_opts = csv::CsvOptions {
+                delimiter: opts.delimiter,
+                preferred: delimiter,
+                columns: opts.columns,
+                time: opts.time,
+                time_from_id: opts.time_from_id,
+                name: opts.name,
+            };
+            csv::prepare(bom, head, reader, &csv_opts)
+        }
     }
+}
+
+/// The settings [`prepare`] needs.
+pub(crate) struct PrepareOptions<'a> {
+    /// The delimiter the user gave, if any (else it is sniffed).
+    pub delimiter: Option<u8>,
+    pub columns: &'a Columns,
+    pub time: &'a crate::time::TimeParser,
+    pub time_from_id: bool,
+    pub name: &'a str,
 }
 
 /// The error for a failed read of input `name`.

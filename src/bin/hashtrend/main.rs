@@ -119,7 +119,7 @@ fn print_diagnostics(report: &TrendReport) {
     }
     if s.invalid_utf8 > 0 {
         line.push_str(&format!(
-            "; {} records had invalid UTF-8 (replaced)",
+            "; {} records not valid UTF-8, read as Windows-1252",
             s.invalid_utf8
         ));
     }
