@@ -325,18 +325,22 @@ fn mode_width(records: &[Vec<String>]) -> (usize, usize) {
         .unwrap_or((0, 0))
 }
 
-/// Picks the delimiter under which the sampled records most consistently
-/// have two or more fields; ties go to `preferred`, then `,` `\t` `;` `|`.
-fn sniff_delimiter(buf: &[u8], start: usize, preferred: u8) -> u8 {
-    let mut best = (0, preferred);
+/// Picks the delimiter, and whether `"` quotes, under which the sampled
+/// records most consistently have two or more fields; ties go to
+/// `preferred`, then `,` `\t` `;` `|`, and to quoting.
+fn sniff_dialect(buf: &[u8], start: usize, preferred: u8) -> Dialect {
+    let mut best = (0, Dialect::from(preferred));
     let order =
         std::iter::once(preferred).chain(DELIMITERS.into_iter().filter(|d| *d != preferred));
-    for d in order {
-        let (records, _) = sample_records(buf, start, d.into(), 50);
-        let (width, n) = mode_width(&records);
-        let score = if width >= 2 { n } else { 0 };
-        if score > best.0 {
-            best = (score, d);
+    for delimiter in order {
+        for quoting in [true, false] {
+            let dialect = Dialect { delimiter, quoting };
+            let (records, _) = sample_records(buf, start, dialect, 50);
+            let (width, n) = mode_width(&records);
+            let score = if width >= 2 { n } else { 0 };
+            if score > best.0 {
+                best = (score, dialect);
+            }
         }
     }
     best.1
@@ -439,12 +443,11 @@ pub(crate) fn prepare(
             break;
         }
     }
-    let delimiter = opts
-        .delimiter
-        .unwrap_or_else(|| sniff_delimiter(head, start, opts.preferred));
+    let sniffed = sniff_dialect(head, start, opts.delimiter.unwrap_or(opts.preferred));
+    let delimiter = opts.delimiter.unwrap_or(sniffed.delimiter);
     let dialect = Dialect {
         delimiter,
-        quoting: uses_quoting(head, start, delimiter),
+        quoting: sniffed.quoting && uses_quoting(head, start, delimiter),
     };
     let (records, ends) = sample_records(head, start, dialect, SAMPLE_RECORDS);
     let tail_empty = head[start..].iter().all(|b| b.is_ascii_whitespace());

@@ -51,13 +51,13 @@ pub fn expand(path: &Path) -> Result<(Vec<PathBuf>, usize)> {
             }
         }
         if files.is_empty() {
-            return Err(Error::new(ErrorKind::Input {
-                file: path.display().to_string(),
-                message: format!(
+            return Err(not_found(
+                path,
+                format!(
                     "no data files in this directory (looked for {} files, also .gz or .zst)",
                     DATA_EXTENSIONS.join(", ")
                 ),
-            }));
+            ));
         }
         return Ok((files, ignored));
     }
@@ -79,16 +79,21 @@ pub fn expand(path: &Path) -> Result<(Vec<PathBuf>, usize)> {
             }
         }
         if files.is_empty() {
-            return Err(Error::new(ErrorKind::Input {
-                file: text.into_owned(),
-                message: "the pattern matches no file".into(),
-            }));
+            return Err(not_found(path, "the pattern matches no file".into()));
         }
         files.sort();
         return Ok((files, 0));
     }
     // Neither a file nor a directory: let opening it report why.
     Ok((vec![path.to_path_buf()], 0))
+}
+
+/// An input that names nothing to read: an I/O failure (exit code 1).
+fn not_found(path: &Path, message: String) -> Error {
+    Error::new(ErrorKind::Io {
+        path: path.to_path_buf(),
+        source: io::Error::new(io::ErrorKind::NotFound, message),
+    })
 }
 
 /// True for a file whose name ends in a data extension, optionally followed

@@ -7,5 +7,6 @@ mod conformance;
 mod counts;
 mod extract;
 mod formats;
+mod inputs;
 mod reference;
 mod robust;
