@@ -75,7 +75,7 @@ fn time_column_found_by_name_words_whose_values_parse() {
                 2,None,06/02/14,RT @ann: #celiac day,bob,celiac\n\
                 0,None,06/02/14,no tags,cid,None\n";
     let p = write(dir.path(), "hta.csv", data.as_bytes());
-    let r = run_all_ways(&[p.clone()], |_| {});
+    let r = run_all_ways(std::slice::from_ref(&p), |_| {});
     // Tags come from the hashtags column (auto): gftips was cut from the text.
     assert_eq!(totals(&r, "celiac"), (2, 2, 2));
     assert_eq!(totals(&r, "gftips"), (1, 1, 1));
