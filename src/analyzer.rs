@@ -498,7 +498,11 @@ impl Analyzer {
             _ => (format, true),
         };
         let base = prepared.start as u64;
-        let rest = Cursor::new(head.split_off(prepared.start)).chain(reader);
+        // Start reading after the header without copying the head: a first
+        // record of a gigabyte is then still held only once.
+        let mut head = Cursor::new(head);
+        head.set_position(base);
+        let rest = head.chain(reader);
         let mut batcher = Batcher::new(rest, format)
             .quoting(quoting)
             .chunk_bytes(self.config.chunk_bytes.unwrap_or(CHUNK_BYTES));

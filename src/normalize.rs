@@ -64,6 +64,22 @@ mod tests {
     }
 
     #[test]
+    fn idempotent_on_every_code_point() {
+        // Alone and after a letter, so that context-dependent lowercasing
+        // (the final sigma) is exercised too.
+        let mut bad = Vec::new();
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            for t in [c.to_string(), format!("a{c}"), format!("{c}Σ")] {
+                let k = key(&t);
+                if key(&k) != k {
+                    bad.push(t);
+                }
+            }
+        }
+        assert!(bad.is_empty(), "{} strings, e.g. {:?}", bad.len(), &bad[..bad.len().min(10)]);
+    }
+
+    #[test]
     fn idempotent() {
         for t in [
             "BCSM",

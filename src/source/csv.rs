@@ -239,7 +239,7 @@ pub(crate) struct CsvSchema {
     time: Option<usize>,
     author: Option<usize>,
     id: Option<usize>,
-    repost: Option<usize>,
+    repost: Option<Repost>,
     tags: Option<usize>,
     /// The highest column index read: a record with fewer fields is malformed.
     needed: usize,
@@ -273,6 +273,18 @@ fn looks_escaped<'a>(texts: impl Iterator<Item = &'a str>) -> bool {
         }
     }
     entities > 0 && bare == 0
+}
+
+/// A column that tells reposts apart.
+#[derive(Debug, Clone, Copy)]
+enum Repost {
+    /// A yes/no flag (`is_retweet`).
+    Flag(usize),
+    /// The id of the reposted post, empty for others (twarc-csv's
+    /// `referenced_tweets.retweeted.id`).
+    Reference(usize),
+    /// A post type whose value `retweet` marks a repost (twarc 1's `tweet_type`).
+    Type(usize),
 }
 
 /// Column names of the platform's own hashtag list.
@@ -628,7 +640,10 @@ impl CsvSchema {
             ));
         }
         let author = given(&opts.columns.author, "author")?.or_else(|| by_name(AUTHOR_NAMES));
-        let repost = by_name(REPOST_NAMES);
+        let repost = by_name(REPOST_NAMES)
+            .map(Repost::Flag)
+            .or_else(|| by_name(&["referenced_tweets.retweeted.id"]).map(Repost::Reference))
+            .or_else(|| by_name(&["tweet_type"]).map(Repost::Type));
         let tags = by_name(TAG_LIST_NAMES);
         let needed = [Some(text), time, author, id]
             .into_iter()
@@ -731,7 +746,12 @@ impl CsvSchema {
             let time = get(self.time);
             let author = get(self.author);
             let id = get(self.id);
-            let repost = get(self.repost).is_some_and(|v: Cow<'_, str>| jsonl::is_truthy(&v));
+            let repost = match self.repost {
+                Some(Repost::Flag(i)) => get(Some(i)).is_some_and(|v| jsonl::is_truthy(&v)),
+                Some(Repost::Reference(i)) => get(Some(i)).is_some(),
+                Some(Repost::Type(i)) => get(Some(i)).is_some_and(|v| v.trim().eq_ignore_ascii_case("retweet")),
+                None => false,
+            };
             let tags = self.tags.and_then(|i| record.field(chunk, i)).map(|b| {
                 let list = decode(b, &mut lossy);
                 parse_tag_list(&list)

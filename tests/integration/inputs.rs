@@ -288,3 +288,33 @@ fn an_unusable_file_does_not_stop_the_others() {
     let err = String::from_utf8(o.stderr).unwrap();
     assert!(err.contains("empty.csv: empty file"), "{err}");
 }
+
+#[test]
+fn twarc_csv_and_twarc1_csv_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    // twarc2 csv: the hashtag list is JSON, a retweet names its original in
+    // referenced_tweets.retweeted.id. Hand count: #BCSM in posts 1 and 2 (by
+    // 11 and 12), post 2 a repost.
+    let twarc2 = "id,referenced_tweets.retweeted.id,author_id,created_at,text,entities.hashtags\n\
+                  1,,11,2024-06-01T10:00:00.000Z,Hello #BCSM world,\"[{\"\"start\"\": 6, \"\"end\"\": 11, \"\"tag\"\": \"\"BCSM\"\"}]\"\n\
+                  2,1,12,2024-06-01T11:00:00.000Z,RT @a: Hello #BCSM world,\"[{\"\"start\"\": 13, \"\"end\"\": 18, \"\"tag\"\": \"\"BCSM\"\"}]\"\n\
+                  3,,13,2024-06-02T09:00:00.000Z,no tags here,\n";
+    let p = write(dir.path(), "twarc2.csv", twarc2.as_bytes());
+    let r = run_all_ways(std::slice::from_ref(&p), |_| {});
+    assert_eq!(totals(&r, "bcsm"), (2, 2, 2));
+    assert_eq!(r.summary().reposts, 1);
+    let r = run_all_ways(&[p], |b| {
+        b.exclude_reposts(true);
+    });
+    assert_eq!(totals(&r, "bcsm"), (1, 1, 1));
+    // twarc 1 json2csv: tweet_type says retweet, hashtags are space-separated
+    // and a retweet carries the original's (the text is cut: `#T1D…`).
+    let twarc1 = "id,created_at,parsed_created_at,user_screen_name,text,tweet_type,hashtags,user_id\n\
+                  10,Wed Oct 10 20:19:24 +0000 2018,2018-10-10 20:19:24+00:00,ann,Go #T1D #t1d,original,T1D t1d,100\n\
+                  11,Wed Oct 10 21:19:24 +0000 2018,2018-10-10 21:19:24+00:00,bob,RT @ann: Go #T1…,retweet,T1D t1d,101\n";
+    let p = write(dir.path(), "twarc1.csv", twarc1.as_bytes());
+    let r = run_all_ways(&[p], |_| {});
+    assert_eq!(totals(&r, "t1d"), (2, 4, 2));
+    assert_eq!(r.summary().reposts, 1);
+    assert_eq!(r.counts().buckets(), [1_539_129_600]);
+}

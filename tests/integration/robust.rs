@@ -86,6 +86,12 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
 
     #[test]
+    fn normalization_is_idempotent(tag in "\\PC{0,12}|[A-Za-zÀ-ÿΣσςＡ-Ｚａ-ｚ\u{300}-\u{36F}İıﬁẞ]{0,12}") {
+        let key = hashtrend::normalize::key(&tag);
+        prop_assert_eq!(hashtrend::normalize::key(&key), key);
+    }
+
+    #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
         for format in [Format::Csv { delimiter: b',' }, Format::JsonLines] {
             let _ = run(&bytes, format, Some(16), 2);
