@@ -76,7 +76,12 @@ mod tests {
                 }
             }
         }
-        assert!(bad.is_empty(), "{} strings, e.g. {:?}", bad.len(), &bad[..bad.len().min(10)]);
+        assert!(
+            bad.is_empty(),
+            "{} strings, e.g. {:?}",
+            bad.len(),
+            &bad[..bad.len().min(10)]
+        );
     }
 
     #[test]
