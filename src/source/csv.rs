@@ -749,7 +749,9 @@ impl CsvSchema {
             let repost = match self.repost {
                 Some(Repost::Flag(i)) => get(Some(i)).is_some_and(|v| jsonl::is_truthy(&v)),
                 Some(Repost::Reference(i)) => get(Some(i)).is_some(),
-                Some(Repost::Type(i)) => get(Some(i)).is_some_and(|v| v.trim().eq_ignore_ascii_case("retweet")),
+                Some(Repost::Type(i)) => {
+                    get(Some(i)).is_some_and(|v| v.trim().eq_ignore_ascii_case("retweet"))
+                }
                 None => false,
             };
             let tags = self.tags.and_then(|i| record.field(chunk, i)).map(|b| {
