@@ -285,7 +285,7 @@ fn id_key(s: &str) -> u64 {
 fn excerpt_at(data: &[u8], at: usize) -> String {
     let rest = data.get(at..).unwrap_or_default();
     let line = &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())];
-    let cut = &line[..line.len().min(100)];
+    let cut = &line[..line.len().min(source::EXCERPT_BYTES)];
     String::from_utf8_lossy(cut)
         .trim_end_matches('\r')
         .to_owned()

@@ -29,7 +29,7 @@
 //!
 //! | stage | module | what it does |
 //! |---|---|---|
-//! | source | [`source`] | reads CSV and JSON lines in chunks on record boundaries, finds the columns |
+//! | source | [`source`] | reads delimited text, JSON lines and JSON arrays (Twitter, Mastodon, Bluesky, Reddit, any named fields), compressed or not, in chunks on record boundaries; finds the columns |
 //! | extract | [`hashtag`] | finds hashtags by the twitter-text rules, as byte spans |
 //! | normalize | [`normalize`] | the counting key: NFKC, then Unicode lowercase |
 //! | time | [`time`] | parses timestamps; time zones |

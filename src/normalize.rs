@@ -1,4 +1,5 @@
-//! The counting key of a hashtag: NFKC, then whole-string Unicode lowercase.
+//! The counting key of a hashtag: NFKC, then whole-string Unicode lowercase
+//! (then NFKC again in the rare case lowercasing un-normalizes the string).
 //!
 //! `#BCSM`, `#bcsm` and the fullwidth `#ＢＣＳＭ` share the key `bcsm`; `#café`
 //! written precomposed or with a combining accent shares `café`. Lowercasing is
@@ -6,7 +7,7 @@
 //! (`καρκινος`). The display form (the spelling most used in the data) is kept
 //! separately by the counter.
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
 /// Writes the counting key of `tag` (without its hash sign) into `out`,
 /// replacing what was there. Reuse `out` across calls: ASCII tags, nearly all
@@ -27,7 +28,15 @@ pub fn key_into(tag: &str, out: &mut String) {
         out.make_ascii_lowercase();
     } else {
         let nfkc: String = tag.nfkc().collect();
-        out.push_str(&nfkc.to_lowercase());
+        let lower = nfkc.to_lowercase();
+        // Lowercasing can leave marks out of canonical order (İ + U+0316
+        // lowers to i, U+0307, U+0316), so normalize once more when needed:
+        // the key must itself be a normalized, idempotent key.
+        if unicode_normalization::is_nfkc_quick(lower.chars()) == IsNormalized::Yes {
+            out.push_str(&lower);
+        } else {
+            out.extend(lower.nfkc());
+        }
     }
 }
 
@@ -93,6 +102,8 @@ mod tests {
             "ΚΑΡΚΙΝΟΣ",
             "İstanbul",
             "ﬁ",
+            // Lowercasing İ puts U+0307 after U+0316: found by a proptest.
+            "İ\u{316}",
         ] {
             let k = key(t);
             assert_eq!(key(&k), k, "{t}");

@@ -8,7 +8,7 @@
 use std::io::{self, Read};
 use std::ops::Range;
 
-use crate::source::{Format, csv};
+use crate::source::{Format, csv, json};
 
 /// Target size of one chunk.
 pub const CHUNK_BYTES: usize = 1 << 20;
@@ -87,6 +87,14 @@ impl<R: Read> Batcher<R> {
     fn boundary_after(&self, buf: &[u8], from: usize, scan: &mut usize) -> Option<usize> {
         match self.format {
             Format::JsonLines => memchr::memchr(b'\n', &buf[from..]).map(|i| from + i + 1),
+            Format::JsonArray => {
+                // Like CSV: walk value by value from a known boundary, so a
+                // `]` or `,` inside a string never ends a chunk.
+                while *scan <= from {
+                    *scan = json::scan::chunk_end(buf, *scan)?;
+                }
+                Some(*scan)
+            }
             Format::Csv { delimiter } => {
                 // CSV needs to follow quotes from a known record start, so
                 // walk record by record from where the last scan stopped.
@@ -135,7 +143,15 @@ impl<R: Read> Batcher<R> {
                 want = buf.len().saturating_mul(2).max(want);
                 continue;
             }
-            self.carry = buf.split_off(start);
+            // Keep the incomplete tail for the next batch, copying whichever
+            // side is smaller, so a huge partial record is never held twice.
+            if buf.len() - start > start {
+                let front = buf[..start].to_vec();
+                buf.drain(..start);
+                self.carry = std::mem::replace(&mut buf, front);
+            } else {
+                self.carry = buf.split_off(start);
+            }
             let batch = Batch {
                 data: buf,
                 chunks,
@@ -185,6 +201,39 @@ mod tests {
             for c in &chunks[..chunks.len() - 1] {
                 assert!(c.ends_with(b"x\n"), "chunk ends mid-record");
             }
+        }
+    }
+
+    #[test]
+    fn json_arrays_are_cut_between_elements() {
+        let mut input = b"window.YTD.tweets.part0 = [\n".to_vec();
+        for i in 0..100_000 {
+            let sep = if i % 3 == 0 { ",\n  " } else { ", " };
+            input.extend_from_slice(
+                format!(r#"{{"t":"] , \" {{ [ #t{i}","n":[[{i}],{{"x":"]"}}]}}{sep}"#).as_bytes(),
+            );
+        }
+        input.extend_from_slice(b"{\"last\": 1}\n]");
+        let start = input.iter().position(|&b| b == b'=').unwrap() + 1;
+        for piece in [7, 1 << 16, 1 << 24] {
+            let chunks = all_chunks(&input[start..], Format::JsonArray, piece);
+            assert!(chunks.len() > 2);
+            assert_eq!(chunks.concat(), &input[start..]);
+            // Every chunk holds whole elements: each parses on its own.
+            let mut elements = 0;
+            for c in &chunks {
+                let mut pos = 0;
+                while let Some(end) = json::scan::value_end(c, pos) {
+                    let text = std::str::from_utf8(&c[pos..end]).unwrap();
+                    let v: serde_json::Value =
+                        serde_json::from_str(text.trim_start_matches([' ', ',', '\n', '[']))
+                            .unwrap();
+                    assert!(v.is_object());
+                    elements += 1;
+                    pos = end;
+                }
+            }
+            assert_eq!(elements, 100_001);
         }
     }
 

@@ -23,7 +23,7 @@ use crate::diagnostics::SkipReason;
 use crate::error::{Error, ErrorKind, Result};
 use crate::source::{
     AUTHOR_NAMES, Bad, Columns, Fields, ID_NAMES, Prepared, REPOST_NAMES, RecordPos, Schema,
-    TEXT_NAMES, TIME_NAMES, decode, jsonl, non_empty, read_error, unescape_html,
+    TEXT_NAMES, TIME_NAMES, decode, json, non_empty, read_error, unescape_html,
 };
 use crate::time::TimeParser;
 
@@ -747,7 +747,7 @@ impl CsvSchema {
             let author = get(self.author);
             let id = get(self.id);
             let repost = match self.repost {
-                Some(Repost::Flag(i)) => get(Some(i)).is_some_and(|v| jsonl::is_truthy(&v)),
+                Some(Repost::Flag(i)) => get(Some(i)).is_some_and(|v| json::is_truthy(&v)),
                 Some(Repost::Reference(i)) => get(Some(i)).is_some(),
                 Some(Repost::Type(i)) => {
                     get(Some(i)).is_some_and(|v| v.trim().eq_ignore_ascii_case("retweet"))

@@ -1,7 +1,11 @@
-//! Sources: reading post exports (CSV, JSON lines) into fields.
+//! Sources: reading post exports (CSV, JSON lines, JSON arrays) into fields.
 //!
 //! A file's format comes from its extension (`.csv`, `.tsv`, `.jsonl`,
-//! `.ndjson`, `.json`), else from its first bytes (`{` starts JSON lines).
+//! `.ndjson`), else from its first bytes ([`Format::sniff`]: `{` starts JSON
+//! lines, `[` or `window.YTD.` a JSON array); `.json` and `.js` files are
+//! told by their content. JSON records are read by platform (Twitter/X,
+//! Mastodon, Bluesky, Reddit, or common names), told from each record's
+//! keys.
 //! Columns for text, time, author, post id and the repost flag are found by
 //! their common names ([`TEXT_NAMES`] and friends) or named by the user with
 //! [`Columns`]. Input is read in chunks that end on record boundaries
@@ -9,7 +13,8 @@
 
 pub mod batch;
 pub(crate) mod csv;
-pub(crate) mod jsonl;
+pub(crate) mod json;
+// csv.rs still names the JSON module by its former name.
 pub mod open;
 
 use std::borrow::Cow;
@@ -52,8 +57,14 @@ pub enum Format {
         /// The field delimiter (`,` by default).
         delimiter: u8,
     },
-    /// One JSON object per line.
+    /// One JSON object per line (a line holding an array of objects gives
+    /// one record per element).
     JsonLines,
+    /// A JSON document: one top-level array of objects (`[{…},{…}]`, on one
+    /// line or pretty-printed over many), the X archive's `tweets.js`
+    /// (`window.YTD.tweets.part0 = [ … ]`), or objects pretty-printed one
+    /// after another. Each object is a record.
+    JsonArray,
 }
 
 impl FromStr for Format {
@@ -62,9 +73,10 @@ impl FromStr for Format {
         match s.to_ascii_lowercase().as_str() {
             "csv" => Ok(Format::Csv { delimiter: b',' }),
             "tsv" => Ok(Format::Csv { delimiter: b'\t' }),
-            "jsonl" | "ndjson" | "json" => Ok(Format::JsonLines),
+            "jsonl" | "ndjson" => Ok(Format::JsonLines),
+            "json" | "json-array" | "js" => Ok(Format::JsonArray),
             _ => Err(Error::config(format!(
-                "unknown format \"{s}\": expected csv, tsv or jsonl"
+                "unknown format \"{s}\": expected csv, tsv, jsonl or json"
             ))),
         }
     }
@@ -72,22 +84,51 @@ impl FromStr for Format {
 
 impl Format {
     /// Guesses the format from a file name's extension, if it tells.
+    ///
+    /// `.json` and `.js` do not tell: tools write both JSON lines and JSON
+    /// arrays under `.json`, so the content decides ([`Format::sniff`]).
     pub fn from_extension(path: &Path) -> Option<Format> {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
         match ext.as_str() {
             "csv" => Some(Format::Csv { delimiter: b',' }),
             "tsv" | "tab" => Some(Format::Csv { delimiter: b'\t' }),
-            "jsonl" | "ndjson" | "json" => Some(Format::JsonLines),
+            "jsonl" | "ndjson" => Some(Format::JsonLines),
             _ => None,
         }
     }
 
-    /// Guesses the format from the first bytes: an object (`{`, after any
-    /// byte-order mark and whitespace) means JSON lines, anything else CSV.
+    /// Guesses the format from the first bytes, after any byte-order mark
+    /// and whitespace: `[` or `window.YTD.` (the X archive) start a JSON
+    /// array; `{` starts JSON lines, unless that first object spans more
+    /// than one line (pretty-printed JSON, read as [`Format::JsonArray`]);
+    /// anything else is CSV.
+    ///
+    /// # Example
+    /// ```
+    /// use hashtrend::source::Format;
+    ///
+    /// assert_eq!(Format::sniff(b"[{\"text\": \"#a\"}]"), Format::JsonArray);
+    /// assert_eq!(Format::sniff(b"window.YTD.tweets.part0 = ["), Format::JsonArray);
+    /// assert_eq!(Format::sniff(b"{\"text\": \"#a\"}\n{\"text\": \"#b\"}\n"), Format::JsonLines);
+    /// assert_eq!(Format::sniff(b"{\n  \"data\": []\n}\n"), Format::JsonArray);
+    /// ```
     pub fn sniff(head: &[u8]) -> Format {
         let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
-        match head.iter().find(|b| !b.is_ascii_whitespace()) {
-            Some(b'{') => Format::JsonLines,
+        let start = head.iter().position(|b| !b.is_ascii_whitespace());
+        let head = &head[start.unwrap_or(head.len())..];
+        match head.first() {
+            Some(b'[') => Format::JsonArray,
+            Some(b'{') => {
+                // A JSON line never holds a raw line feed; a pretty-printed
+                // object does. Look as far as the head goes.
+                let end = json::scan::value_end(head, 0).unwrap_or(head.len());
+                if memchr::memchr(b'\n', &head[..end]).is_some() {
+                    Format::JsonArray
+                } else {
+                    Format::JsonLines
+                }
+            }
+            _ if head.starts_with(b"window.YTD.") => Format::JsonArray,
             _ => Format::Csv { delimiter: b',' },
         }
     }
@@ -97,9 +138,12 @@ impl Format {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum TagsFrom {
     /// The platform's own hashtag list where the export has one (Twitter
-    /// API entities, a hashtags column), else the text. The default: the
-    /// platform's list is what the platform indexed, and it survives text
-    /// that the export truncated (`RT @x: … #StayHom…`).
+    /// API entities, Mastodon `tags`, Bluesky tag facets and `tags[]`, the
+    /// hashtag columns of twarc and Kaggle CSVs), else the text. The
+    /// default: the platform's list is what the platform indexed, and it
+    /// survives text that the export truncated (`RT @x: … #StayHom…`). Where
+    /// a platform lists a tag once per post (Mastodon), occurrences equal
+    /// posts; Bluesky's `tags[]` may hold tags that are not in the text.
     #[default]
     Auto,
     /// Always extract from the text.
@@ -180,10 +224,26 @@ pub(crate) fn prepare(
     };
     match format {
         Format::JsonLines => Ok(Prepared {
-            schema: Schema::Json(jsonl::JsonSchema::new(opts.columns)),
+            schema: Schema::Json(json::JsonSchema::new(opts.columns, json::Layout::Lines)),
             start: bom,
             lines: 0,
         }),
+        Format::JsonArray => {
+            // The X archive's `window.YTD.tweets.part0 = ` is JavaScript
+            // before the array: skip through its `=`.
+            let rest = &head[bom..];
+            let lead = rest.len() - rest.trim_ascii_start().len();
+            let start = if rest[lead..].starts_with(b"window.") {
+                memchr::memchr(b'=', &rest[lead..]).map_or(bom, |i| bom + lead + i + 1)
+            } else {
+                bom
+            };
+            Ok(Prepared {
+                schema: Schema::Json(json::JsonSchema::new(opts.columns, json::Layout::Document)),
+                start,
+                lines: memchr::memchr_iter(b'\n', &head[..start]).count() as u64,
+            })
+        }
         Format::Csv { delimiter } => {
             let csv_opts = csv::CsvOptions {
                 delimiter: opts.delimiter,
@@ -216,6 +276,9 @@ pub(crate) fn read_error(source: std::io::Error, name: &str) -> Error {
     })
 }
 
+/// How much of a skipped row's first line diagnostics quote.
+pub(crate) const EXCERPT_BYTES: usize = 100;
+
 /// A record that could not be read.
 #[derive(Debug)]
 pub(crate) struct Bad {
@@ -235,7 +298,7 @@ pub(crate) struct RecordPos {
 #[derive(Debug, Clone)]
 pub(crate) enum Schema {
     Csv(csv::CsvSchema),
-    Json(jsonl::JsonSchema),
+    Json(json::JsonSchema),
 }
 
 /// Bytes as text: UTF-8 when valid, else read as Windows-1252 (the usual
@@ -266,9 +329,11 @@ pub(crate) fn decode<'a>(bytes: Cow<'a, [u8]>, lossy: &mut bool) -> Cow<'a, str>
     }
 }
 
+/// The value, unless it means "missing": empty, `null`, `None`,
+/// `[deleted]` or `[removed]`.
 pub(crate) fn non_empty(s: Cow<'_, str>) -> Option<Cow<'_, str>> {
     let t = s.trim();
-    if t.is_empty() || t == "null" || t == "None" {
+    if t.is_empty() || matches!(t, "null" | "None" | "[deleted]" | "[removed]") {
         None
     } else {
         Some(s)

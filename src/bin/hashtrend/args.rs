@@ -110,8 +110,10 @@ pub struct RunArgs {
     /// Post id column or JSON path (default: detected: id_str, id, tweet_id, post_id).
     #[arg(long, value_name = "NAME")]
     pub id_column: Option<String>,
-    /// Input format: csv, tsv or jsonl (default: from the extension, else the first bytes).
-    #[arg(long, value_name = "FORMAT", value_parser = ["csv", "tsv", "jsonl"])]
+    /// Input format: csv, tsv, jsonl (one object per line) or json (an array, or
+    /// objects pretty-printed one after another; also X archive tweets.js).
+    /// Default: from the content and extension.
+    #[arg(long, value_name = "FORMAT", value_parser = ["csv", "tsv", "jsonl", "ndjson", "json", "json-array", "js"])]
     pub format: Option<String>,
     /// Write every skipped row to this CSV file (columns file,line,byte_offset,reason,excerpt).
     #[arg(long, value_name = "FILE")]

@@ -1,0 +1,292 @@
+//! Borrowed lookups in raw JSON: one pass over an object keeping the raw
+//! values of wanted keys, dotted paths, and values read as text.
+//!
+//! Nothing here builds a `serde_json::Value`: values that are not wanted are
+//! skipped with `IgnoredAny`, and wanted ones stay `&RawValue` slices of the
+//! input until a platform reader asks for one of their fields.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::Deserializer as _;
+use serde::de::{self, Deserialize, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+use serde_json::value::RawValue;
+
+/// A key or string value that borrows from the input when it holds no escapes.
+pub(crate) struct Str<'a>(pub Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for Str<'de> {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Str<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Str(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Str(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Str(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// Seed that walks an object and keeps, in `out[slot(key)]`, the raw value
+/// of every key that `slot` knows (the first wins if a key repeats).
+pub(crate) struct Pick<'k, 'a, F> {
+    pub slot: F,
+    pub out: &'k mut [Option<&'a RawValue>],
+}
+
+impl<'de, F: Fn(&str) -> Option<usize>> DeserializeSeed<'de> for Pick<'_, 'de, F> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de, F: Fn(&str) -> Option<usize>> Visitor<'de> for Pick<'_, 'de, F> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(Str(key)) = map.next_key::<Str<'de>>()? {
+            match (self.slot)(&key) {
+                Some(i) if self.out[i].is_none() => {
+                    self.out[i] = Some(map.next_value::<&'de RawValue>()?);
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Walks the JSON object `json` once, filling `out[i]` with the raw value of
+/// the key that `slot` maps to `i`. Errors when `json` is not exactly one
+/// JSON object.
+pub(crate) fn pick_with<'a>(
+    json: &'a str,
+    slot: impl Fn(&str) -> Option<usize>,
+    out: &mut [Option<&'a RawValue>],
+) -> Result<(), serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(json);
+    Pick { slot, out }.deserialize(&mut de)?;
+    de.end()
+}
+
+/// Looks up `keys` in the JSON object `json`, filling `out[i]` with the raw
+/// value of `keys[i]`. Errors when `json` is not a single JSON object.
+pub(crate) fn pick<'a>(
+    json: &'a str,
+    keys: &[&str],
+    out: &mut [Option<&'a RawValue>],
+) -> Result<(), serde_json::Error> {
+    pick_with(json, |k| keys.iter().position(|w| *w == k), out)
+}
+
+/// The raw value of `key` in the object `raw`; `None` when `raw` is not an
+/// object or has no such key.
+pub(crate) fn field<'a>(raw: &'a RawValue, key: &str) -> Option<&'a RawValue> {
+    if !is_object(raw) {
+        return None;
+    }
+    let mut slot = [None];
+    let mut de = serde_json::Deserializer::from_str(raw.get());
+    (&mut de)
+        .deserialize_map(Pick {
+            slot: |k: &str| (k == key).then_some(0),
+            out: &mut slot,
+        })
+        .ok()?;
+    slot[0]
+}
+
+/// Follows a dotted path (`user.id_str`, split into steps) from a raw
+/// value. Returns `None` when a step is missing or not an object.
+pub(crate) fn path<'a, S: AsRef<str>>(raw: &'a RawValue, rest: &[S]) -> Option<&'a RawValue> {
+    rest.iter()
+        .try_fold(raw, |cur, key| field(cur, key.as_ref()))
+}
+
+/// True when the raw value is a JSON object.
+pub(crate) fn is_object(raw: &RawValue) -> bool {
+    raw.get().starts_with('{')
+}
+
+/// True when the raw value is a JSON array.
+pub(crate) fn is_array(raw: &RawValue) -> bool {
+    raw.get().starts_with('[')
+}
+
+/// The elements of a JSON array, raw; empty when `raw` is not an array.
+pub(crate) fn elements(raw: &RawValue) -> Vec<&RawValue> {
+    if !is_array(raw) {
+        return Vec::new();
+    }
+    serde_json::from_str::<Vec<&RawValue>>(raw.get()).unwrap_or_default()
+}
+
+/// The value as text: strings as their content, numbers and booleans as
+/// written (so 64-bit ids never pass through a float), `None` for null,
+/// objects, arrays and empty strings.
+pub(crate) fn text(raw: &RawValue) -> Option<Cow<'_, str>> {
+    let s = raw.get();
+    match s.as_bytes().first()? {
+        b'"' => {
+            let Str(v) = serde_json::from_str::<Str<'_>>(s).ok()?;
+            (!v.is_empty()).then_some(v)
+        }
+        b'{' | b'[' | b'n' => None,
+        _ => Some(Cow::Borrowed(s)),
+    }
+}
+
+/// True for the placeholders that mean "no value": empty or blank text,
+/// `null`, `None` (pandas), `[deleted]` and `[removed]` (Reddit).
+pub(crate) fn is_placeholder(v: &str) -> bool {
+    matches!(v.trim(), "" | "null" | "None" | "[deleted]" | "[removed]")
+}
+
+/// [`text`], with placeholders ([`is_placeholder`]) read as missing.
+pub(crate) fn value(raw: &RawValue) -> Option<Cow<'_, str>> {
+    text(raw).filter(|v| !is_placeholder(v))
+}
+
+/// True for a value that means "yes": `true`, a non-zero number, or a string
+/// such as `"true"`, `"True"`, `"1"`, `"yes"`.
+pub(crate) fn truthy(raw: &RawValue) -> bool {
+    match text(raw) {
+        Some(v) => is_truthy(&v),
+        None => false,
+    }
+}
+
+/// True for the spellings of "yes" that exports use in boolean columns.
+pub(crate) fn is_truthy(v: &str) -> bool {
+    let v = v.trim();
+    v.eq_ignore_ascii_case("true")
+        || v.eq_ignore_ascii_case("yes")
+        || v.eq_ignore_ascii_case("t")
+        || v.eq_ignore_ascii_case("y")
+        || (!v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) && v.bytes().any(|b| b != b'0'))
+}
+
+/// A platform's list of hashtags: a JSON array of strings (`"tag"` or
+/// `"#tag"`) or of objects holding the tag under `text` (Twitter v1.1),
+/// `tag` (v2) or `name` (Mastodon). Signs are stripped and empty entries
+/// dropped. `None` when `raw` is not an array.
+pub(crate) fn tag_list(raw: &RawValue) -> Option<Vec<Cow<'_, str>>> {
+    if !is_array(raw) {
+        return None;
+    }
+    let items = serde_json::from_str::<Vec<&RawValue>>(raw.get()).ok()?;
+    let mut tags = Vec::with_capacity(items.len());
+    for item in items {
+        let tag = if is_object(item) {
+            let mut out = [None; 3];
+            if pick(item.get(), &["text", "tag", "name"], &mut out).is_err() {
+                continue;
+            }
+            out.into_iter().flatten().find_map(value)
+        } else {
+            value(item)
+        };
+        if let Some(tag) = tag.and_then(without_sign) {
+            tags.push(tag);
+        }
+    }
+    Some(tags)
+}
+
+/// A tag without its leading `#` or `＃`; `None` when nothing is left.
+fn without_sign(tag: Cow<'_, str>) -> Option<Cow<'_, str>> {
+    let t = tag.trim();
+    let bare = t
+        .strip_prefix('#')
+        .or_else(|| t.strip_prefix('＃'))
+        .unwrap_or(t);
+    if bare.is_empty() {
+        return None;
+    }
+    if bare.len() == tag.len() {
+        return Some(tag);
+    }
+    // `bare` is a slice of `tag`: find where, to borrow the same bytes.
+    let start = bare.as_ptr() as usize - tag.as_ptr() as usize;
+    let range = start..start + bare.len();
+    Some(match tag {
+        Cow::Borrowed(s) => Cow::Borrowed(&s[range]),
+        Cow::Owned(s) => Cow::Owned(s[range].to_owned()),
+    })
+}
+
+/// A tag as given by a platform, without a leading `#` or `＃`.
+pub(crate) fn bare_tag(tag: Cow<'_, str>) -> Option<Cow<'_, str>> {
+    without_sign(tag)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn picks_only_wanted_fields() {
+        let line = r#"{"id":1234567890123456789,"text":"a \"b\" #BCSM","user":{"id_str":"42"},"x":[1,{"y":2}]}"#;
+        let mut out = [None; 3];
+        pick(line, &["text", "id", "user"], &mut out).unwrap();
+        assert_eq!(text(out[0].unwrap()).unwrap(), "a \"b\" #BCSM");
+        assert_eq!(text(out[1].unwrap()).unwrap(), "1234567890123456789");
+        let id = path(out[2].unwrap(), &["id_str"]).unwrap();
+        assert_eq!(text(id).unwrap(), "42");
+        assert!(path(out[2].unwrap(), &["id_str", "deeper"]).is_none());
+    }
+
+    #[test]
+    fn rejects_non_objects_and_garbage() {
+        let mut out = [None; 1];
+        assert!(pick("[1,2]", &["a"], &mut out).is_err());
+        assert!(pick("{\"a\":1} x", &["a"], &mut out).is_err());
+        assert!(pick("{\"a\":", &["a"], &mut out).is_err());
+    }
+
+    #[test]
+    fn placeholders_are_missing() {
+        let mut out = [None; 6];
+        pick(
+            r#"{"a":null,"b":"","c":"[deleted]","d":" None ","e":"[removed]","f":"x"}"#,
+            &["a", "b", "c", "d", "e", "f"],
+            &mut out,
+        )
+        .unwrap();
+        let got: Vec<_> = out.iter().map(|r| value(r.unwrap())).collect();
+        assert_eq!(got, [None, None, None, None, None, Some("x".into())]);
+        assert!(text(out[0].unwrap()).is_none());
+        assert!(text(out[1].unwrap()).is_none());
+    }
+
+    #[test]
+    fn tag_lists_of_strings_or_objects() {
+        let raw: &RawValue = serde_json::from_str(
+            r##"[{"text":"BCSM","indices":["1","5"]},{"tag":"t1d"},{"name":"flu"},"#Asco24","＃ｘ","",{"url":"x"}]"##,
+        )
+        .unwrap();
+        let tags = tag_list(raw).unwrap();
+        assert_eq!(tags, ["BCSM", "t1d", "flu", "Asco24", "ｘ"]);
+        assert!(tag_list(serde_json::from_str::<&RawValue>("\"#a\"").unwrap()).is_none());
+    }
+
+    #[test]
+    fn truthy_spellings() {
+        assert!(is_truthy("True") && is_truthy("1") && !is_truthy("0") && !is_truthy("False"));
+    }
+}
