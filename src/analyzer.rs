@@ -280,10 +280,10 @@ fn id_key(s: &str) -> u64 {
     BuildHasherDefault::<DefaultHasher>::default().hash_one(s)
 }
 
-/// At most 100 bytes of the first line of the row starting at `at`, for
-/// diagnostics.
-fn excerpt_at(data: &[u8], at: usize) -> String {
-    let rest = data.get(at..).unwrap_or_default();
+/// The start of a row for diagnostics: its first line, at most
+/// [`source::EXCERPT_BYTES`] bytes of it, from its own bytes `data[at..end]`.
+fn excerpt_at(data: &[u8], at: usize, end: usize) -> String {
+    let rest = data.get(at..end.min(data.len())).unwrap_or_default();
     let line = &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())];
     let cut = &line[..line.len().min(source::EXCERPT_BYTES)];
     String::from_utf8_lossy(cut)
@@ -584,10 +584,10 @@ impl Analyzer {
                         },
                         reason: SkipReason::DuplicateId,
                         detail: "this post id was seen before; the first copy is counted".into(),
-                        excerpt: excerpt_at(
-                            &batch.data,
-                            (post.offset - base - batch.offset) as usize,
-                        ),
+                        excerpt: {
+                            let at = (post.offset - base - batch.offset) as usize;
+                            excerpt_at(&batch.data, at, at + post.len as usize)
+                        },
                     });
                 }
             }
@@ -649,7 +649,7 @@ impl Analyzer {
                         location: location(),
                         reason: bad.reason,
                         detail: bad.detail,
-                        excerpt: excerpt_at(data, at.offset),
+                        excerpt: excerpt_at(data, at.offset, at.end),
                     });
                     return;
                 }
@@ -660,7 +660,7 @@ impl Analyzer {
                     location: location(),
                     reason,
                     detail,
-                    excerpt: excerpt_at(data, at.offset),
+                    excerpt: excerpt_at(data, at.offset, at.end),
                 });
             };
             let Some(text) = fields.text else {
@@ -730,6 +730,7 @@ impl Analyzer {
                 author: fields.author.as_deref().map(id_key),
                 tags,
                 offset: offset + at.offset as u64,
+                len: u32::try_from(at.end - at.offset).unwrap_or(u32::MAX),
                 line: at.line,
                 duplicate: false,
             });

@@ -24,6 +24,8 @@ pub(crate) struct PostRecord {
     pub tags: Range<u32>,
     /// Offset of the record in its input, for ordering and diagnostics.
     pub offset: u64,
+    /// Length of the record in bytes (saturating), for diagnostics.
+    pub len: u32,
     /// Line of the record inside its chunk.
     pub line: u64,
     pub duplicate: bool,

@@ -687,7 +687,11 @@ impl CsvSchema {
         let mut line = 0u64;
         while pos < chunk.len() {
             let end = record_end(chunk, pos, self.dialect).unwrap_or(chunk.len());
-            let at = RecordPos { offset: pos, line };
+            let at = RecordPos {
+                offset: pos,
+                end,
+                line,
+            };
             let complete = record.parse(chunk, pos, end, self.dialect);
             let ends_with_lf = chunk[end - 1] == b'\n';
             line += record.inner_newlines + u64::from(ends_with_lf);

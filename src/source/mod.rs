@@ -290,6 +290,9 @@ pub(crate) struct Bad {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct RecordPos {
     pub offset: usize,
+    /// One past the record's last byte (diagnostics quote only the record's
+    /// own bytes, so what they show never depends on chunking).
+    pub end: usize,
     pub line: u64,
 }
 

@@ -301,6 +301,7 @@ impl JsonSchema {
                 scan::Next::Value(r) => {
                     let at = RecordPos {
                         offset: at.offset + r.start,
+                        end: (at.offset + r.end).min(at.end),
                         line: at.line,
                     };
                     self.record(&text[r.clone()], lossy, &mut |x| f(at, x));
@@ -309,6 +310,7 @@ impl JsonSchema {
                 scan::Next::Cut(r) => {
                     let at = RecordPos {
                         offset: at.offset + r.start,
+                        end: (at.offset + r.end).min(at.end),
                         line: at.line,
                     };
                     return f(at, Err(cut()));
@@ -340,7 +342,7 @@ impl JsonSchema {
         let mut line = 0u64;
         while pos < chunk.len() {
             let end = memchr::memchr(b'\n', &chunk[pos..]).map_or(chunk.len(), |i| pos + i + 1);
-            let at = RecordPos { offset: pos, line };
+            let start = pos;
             line += u64::from(chunk[end - 1] == b'\n');
             let raw_line = &chunk[pos..end];
             pos = end;
@@ -350,8 +352,9 @@ impl JsonSchema {
             }
             let lead = raw_line.len() - raw_line.trim_ascii_start().len();
             let at = RecordPos {
-                offset: at.offset + lead,
-                line: at.line,
+                offset: start + lead,
+                end: start + lead + trimmed.len(),
+                line: line - u64::from(chunk[end - 1] == b'\n'),
             };
             self.records(trimmed, at, f);
         }
@@ -377,6 +380,7 @@ impl JsonSchema {
             counted = range.start;
             let at = RecordPos {
                 offset: range.start,
+                end: range.end,
                 line,
             };
             if whole {
