@@ -704,7 +704,7 @@ impl Analyzer {
                 out.summary.reposts_excluded += 1;
                 return;
             }
-            let first = out.arena.tags.len() as u32;
+            let first = out.arena.start_post();
             match (self.config.tags_from, &fields.tags) {
                 (TagsFrom::Auto | TagsFrom::Field, Some(list)) => {
                     for tag in list {
@@ -720,7 +720,7 @@ impl Analyzer {
                     }
                 }
             }
-            let tags = first..out.arena.tags.len() as u32;
+            let tags = first..out.arena.len();
             out.summary.posts += 1;
             out.summary.posts_with_tags += u64::from(!tags.is_empty());
             out.summary.posts_without_author += u64::from(fields.author.is_none());

@@ -31,15 +31,75 @@ pub(crate) struct PostRecord {
     pub duplicate: bool,
 }
 
-/// The hashtags of a chunk's posts: key and spelling as ranges of one string.
-#[derive(Debug, Default)]
-pub(crate) struct TagArena {
-    pub text: String,
-    pub tags: Vec<(Range<usize>, Range<usize>)>,
+/// One distinct (key, spelling) of a post: how often it was written there,
+/// and the position of its first use among the post's tags.
+#[derive(Debug, Clone)]
+pub(crate) struct ArenaTag {
+    key: Range<usize>,
+    spelling: Range<usize>,
+    count: u64,
+    first: u32,
 }
 
+/// The hashtags of a chunk's posts, one entry per distinct (key, spelling)
+/// of a post, with key and spelling as ranges of one string. A post that
+/// writes one tag a million times costs one entry, not a million.
+#[derive(Debug, Default)]
+pub(crate) struct TagArena {
+    text: String,
+    tags: Vec<ArenaTag>,
+    /// Where the current post's entries start.
+    post_start: usize,
+    /// Uses of tags in the current post so far.
+    post_uses: u32,
+    /// For posts with many distinct tags: (key, spelling) → entry.
+    index: FxHashMap<(Box<str>, Box<str>), usize>,
+}
+
+/// Posts with more distinct tags than this look entries up in a map.
+const LINEAR_LOOKUP: usize = 16;
+
 impl TagArena {
+    /// Starts a new post; returns the index its entries will start at.
+    pub fn start_post(&mut self) -> u32 {
+        self.post_start = self.tags.len();
+        self.post_uses = 0;
+        self.index.clear();
+        self.post_start as u32
+    }
+
+    /// Number of entries so far (the end of the current post's entries).
+    pub fn len(&self) -> u32 {
+        self.tags.len() as u32
+    }
+
+    /// Adds one use of a tag to the current post.
     pub fn push(&mut self, key: &str, spelling: &str) {
+        let n = self.post_uses;
+        self.post_uses = self.post_uses.saturating_add(1);
+        let found = if self.tags.len() - self.post_start <= LINEAR_LOOKUP {
+            self.tags[self.post_start..]
+                .iter()
+                .position(|t| {
+                    &self.text[t.key.clone()] == key && &self.text[t.spelling.clone()] == spelling
+                })
+                .map(|i| self.post_start + i)
+        } else {
+            if self.index.is_empty() {
+                for (i, t) in self.tags.iter().enumerate().skip(self.post_start) {
+                    let k = (
+                        self.text[t.key.clone()].into(),
+                        self.text[t.spelling.clone()].into(),
+                    );
+                    self.index.insert(k, i);
+                }
+            }
+            self.index.get(&(key.into(), spelling.into())).copied()
+        };
+        if let Some(i) = found {
+            self.tags[i].count += 1;
+            return;
+        }
         let k0 = self.text.len();
         self.text.push_str(key);
         let k1 = self.text.len();
@@ -49,15 +109,24 @@ impl TagArena {
             self.text.push_str(spelling);
             k1..self.text.len()
         };
-        self.tags.push((k0..k1, s));
+        if !self.index.is_empty() {
+            self.index
+                .insert((key.into(), spelling.into()), self.tags.len());
+        }
+        self.tags.push(ArenaTag {
+            key: k0..k1,
+            spelling: s,
+            count: 1,
+            first: n,
+        });
     }
 
     fn key(&self, i: usize) -> &str {
-        &self.text[self.tags[i].0.clone()]
+        &self.text[self.tags[i].key.clone()]
     }
 
     fn spelling(&self, i: usize) -> &str {
-        &self.text[self.tags[i].1.clone()]
+        &self.text[self.tags[i].spelling.clone()]
     }
 }
 
@@ -92,8 +161,11 @@ pub(crate) struct Tally {
     cells: FxHashMap<u64, CellCounts>,
     /// (cell, author) pairs: distinct authors per (bucket, tag).
     authors: FxHashSet<(u64, u64)>,
-    /// Tags already counted for the current post (reused, never shrunk).
+    /// Tags already counted for the current post (reused, never shrunk);
+    /// past a few dozen, a set takes over so a hostile post with a million
+    /// distinct tags stays linear.
     seen: Vec<u32>,
+    seen_set: FxHashSet<u32>,
 }
 
 impl Tally {
@@ -123,16 +195,16 @@ impl Tally {
         id
     }
 
-    fn note_spelling(&mut self, tag: u32, text: &str, at: Position) {
+    fn note_spelling(&mut self, tag: u32, text: &str, at: Position, count: u64) {
         let list = &mut self.spellings[tag as usize];
         match list.iter_mut().find(|s| &*s.text == text) {
             Some(s) => {
-                s.count += 1;
+                s.count += count;
                 s.first = s.first.min(at);
             }
             None => list.push(Spelling {
                 text: text.into(),
-                count: 1,
+                count,
                 first: at,
             }),
         }
@@ -145,16 +217,33 @@ impl Tally {
         }
         let bucket = self.bucket_id(post.bucket);
         let mut seen = std::mem::take(&mut self.seen);
+        let mut seen_set = std::mem::take(&mut self.seen_set);
         seen.clear();
-        for (n, i) in post.tags.clone().enumerate() {
+        seen_set.clear();
+        for i in post.tags.clone() {
             let i = i as usize;
+            let entry = &arena.tags[i];
             let tag = self.tag_id(arena.key(i));
-            self.note_spelling(tag, arena.spelling(i), (file, post.offset, n as u32));
+            let at = (file, post.offset, entry.first);
+            self.note_spelling(tag, arena.spelling(i), at, entry.count);
             let key = cell_key(bucket, tag);
             let cell = self.cells.entry(key).or_default();
-            cell.occurrences += 1;
-            if !seen.contains(&tag) {
-                seen.push(tag);
+            cell.occurrences += entry.count;
+            // Entries are distinct (key, spelling) pairs: a key comes twice
+            // only when the post spells it two ways.
+            let first_in_post = if seen.len() < 32 {
+                let fresh = !seen.contains(&tag);
+                if fresh {
+                    seen.push(tag);
+                }
+                fresh
+            } else {
+                if seen_set.is_empty() {
+                    seen_set.extend(seen.iter().copied());
+                }
+                seen_set.insert(tag)
+            };
+            if first_in_post {
                 cell.posts += 1;
                 if let Some(a) = post.author {
                     self.authors.insert((key, a));
@@ -162,6 +251,7 @@ impl Tally {
             }
         }
         self.seen = seen;
+        self.seen_set = seen_set;
     }
 }
 

@@ -159,3 +159,30 @@ fn both_formats_in_one_run_see_every_post_as_a_duplicate_the_second_time() {
         csv_of(&count_rows(&r, Measure::Posts, None))
     );
 }
+
+#[test]
+fn a_post_with_many_tags_and_spellings_counts_each_once_per_post() {
+    // One post writes #t0 … #t39 twice each, then #T0 and #T0 again: past
+    // the arena's linear lookup, so the map path is taken too. By hand:
+    // t0 has 1 post, 4 occurrences (t0 ×2, T0 ×2; the tie goes to t0,
+    // written first); every other tag 1 post, 2 occurrences.
+    let mut text: Vec<String> = (0..40).map(|i| format!("#t{i}")).collect();
+    text.extend((0..40).map(|i| format!("#t{i}")));
+    text.extend(["#T0".to_owned(), "#T0".to_owned()]);
+    let csv = format!(
+        "id,created_at,author_id,text\n1,2024-06-01T00:00:00Z,a,{}\n",
+        text.join(" ")
+    );
+    let input = hashtrend::Input::from_reader("many.csv", std::io::Cursor::new(csv));
+    let r = hashtrend::AnalyzerBuilder::new()
+        .build()
+        .run(vec![input])
+        .unwrap();
+    let c = r.counts();
+    let t0 = c.total("t0");
+    assert_eq!((t0.posts, t0.occurrences, t0.authors), (1, 4, 1));
+    assert_eq!(c.tags()[c.tag_index("t0").unwrap() as usize].display, "t0");
+    let t39 = c.total("t39");
+    assert_eq!((t39.posts, t39.occurrences), (1, 2));
+    assert_eq!(c.tags().len(), 40);
+}
