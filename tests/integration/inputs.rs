@@ -258,6 +258,11 @@ fn unusable_files_get_one_line_each_and_exit_1() {
         (&garbage, "no text column"),
         (&empty_dir, "no data files"),
         (&dir.path().join("missing.csv"), "No such file"),
+        // Opens, but every read fails: an unreadable path.
+        (
+            &std::path::PathBuf::from("/proc/self/mem"),
+            "Input/output error",
+        ),
     ] {
         let o = hashtrend(&["top", path.to_str().unwrap()]);
         let err = String::from_utf8(o.stderr).unwrap();
@@ -317,4 +322,16 @@ fn twarc_csv_and_twarc1_csv_columns() {
     assert_eq!(totals(&r, "t1d"), (2, 4, 2));
     assert_eq!(r.summary().reposts, 1);
     assert_eq!(r.counts().buckets(), [1_539_129_600]);
+}
+
+#[test]
+fn html_escaped_text_is_decoded_once_before_extraction() {
+    // The author typed `Q&A #BCSM &#LCSM`; the API escaped it. Decoded once,
+    // `&#LCSM` follows `&`, which blocks a tag; #BCSM counts.
+    let dir = tempfile::tempdir().unwrap();
+    let line = r#"{"id":"1","created_at":"2024-06-01T00:00:00Z","author_id":"9","text":"Q&amp;A #BCSM &amp;#LCSM"}"#;
+    let p = write(dir.path(), "api.jsonl", format!("{line}\n").as_bytes());
+    let r = run_all_ways(&[p], |_| {});
+    assert_eq!(totals(&r, "bcsm"), (1, 1, 1));
+    assert_eq!(totals(&r, "lcsm"), (0, 0, 0));
 }
