@@ -422,6 +422,15 @@ impl Counts {
         &self.totals
     }
 
+    /// The counts of one (bucket, tag) pair, by index, if the tag was used in
+    /// that bucket.
+    pub fn cell(&self, bucket: u32, tag: u32) -> Option<&Cell> {
+        self.cells
+            .binary_search_by_key(&(bucket, tag), |c| (c.bucket, c.tag))
+            .ok()
+            .map(|i| &self.cells[i])
+    }
+
     /// The index of a tag by its key, if it was seen.
     pub fn tag_index(&self, key: &str) -> Option<u32> {
         self.tags

@@ -122,15 +122,13 @@ pub fn top_rows(report: &TrendReport, measure: Measure, top: Option<usize>) -> V
 /// `top` tags per bucket (all when `None`).
 pub fn count_rows(report: &TrendReport, measure: Measure, top: Option<usize>) -> Vec<CountRow> {
     let counts = report.counts();
-    let mut rows = Vec::new();
-    let mut by_cell = std::collections::HashMap::new();
-    for c in counts.cells() {
-        by_cell.insert((c.bucket, c.tag), c.tallies);
-    }
+    let mut rows = Vec::with_capacity(counts.cells().len());
     for (bucket, ranked) in rank::top_per_bucket(counts, measure, top) {
         let label = report.bucketer().format(counts.buckets()[bucket as usize]);
         for r in ranked {
-            let t = by_cell[&(bucket, r.tag)];
+            let Some(t) = counts.cell(bucket, r.tag).map(|c| c.tallies) else {
+                continue;
+            };
             rows.push(CountRow {
                 bucket: label.clone(),
                 tag: counts.tags()[r.tag as usize].key.clone(),
