@@ -1,0 +1,190 @@
+//! Turning the records of one chunk into bucketed, tagged posts: the part
+//! of the pipeline that runs in parallel, one chunk per task.
+
+use std::borrow::Cow;
+use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+
+use super::{Analyzer, Summary};
+use crate::bucket::Bucketer;
+use crate::count::{PostRecord, TagArena};
+use crate::diagnostics::{Diagnostics, Skip, SkipReason};
+use crate::error::Location;
+use crate::hashtag::hashtags;
+use crate::normalize;
+use crate::source::{self, Fields, Schema, TagsFrom};
+
+/// A parsed chunk: its posts, their tags, and what was skipped.
+#[derive(Default)]
+pub(super) struct ChunkPosts {
+    pub posts: Vec<PostRecord>,
+    pub arena: TagArena,
+    pub diagnostics: Diagnostics,
+    pub summary: Summary,
+    pub lines: u64,
+}
+
+/// A 64-bit key for an id or author: the number itself when it is a plain
+/// decimal that fits (no collision possible), else a SipHash of the bytes.
+fn id_key(s: &str) -> u64 {
+    let s = s.trim();
+    if !s.is_empty()
+        && s.len() <= 19
+        && s.bytes().all(|b| b.is_ascii_digit())
+        && let Ok(n) = s.parse::<u64>()
+    {
+        return n;
+    }
+    BuildHasherDefault::<DefaultHasher>::default().hash_one(s)
+}
+
+/// The start of a row for diagnostics: its first line, at most
+/// [`source::EXCERPT_BYTES`] bytes of it, from its own bytes `data[at..end]`.
+pub(super) fn excerpt_at(data: &[u8], at: usize, end: usize) -> String {
+    let rest = data.get(at..end.min(data.len())).unwrap_or_default();
+    let line = &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())];
+    let cut = &line[..line.len().min(source::EXCERPT_BYTES)];
+    String::from_utf8_lossy(cut)
+        .trim_end_matches('\r')
+        .to_owned()
+}
+
+fn excerpt(s: &str) -> String {
+    const MAX: usize = 60;
+    match s.char_indices().nth(MAX) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_owned(),
+    }
+}
+
+impl Analyzer {
+    /// Parses one chunk (which starts on a record boundary) into posts.
+    pub(super) fn parse_chunk(
+        &self,
+        data: &[u8],
+        offset: u64,
+        schema: &Schema,
+        bucketer: &mut Bucketer,
+        name: &str,
+        keep_all: bool,
+    ) -> ChunkPosts {
+        let mut out = ChunkPosts {
+            diagnostics: Diagnostics::keeping_all(keep_all),
+            ..ChunkPosts::default()
+        };
+        let mut key = String::new();
+        out.lines = schema.for_each_record(data, |at, fields| {
+            out.summary.records += 1;
+            let location = || Location {
+                file: name.to_owned(),
+                line: at.line,
+                byte_offset: offset + at.offset as u64,
+            };
+            let fields: Fields<'_> = match fields {
+                Ok(f) => f,
+                Err(bad) => {
+                    out.diagnostics.push_with(bad.reason, || Skip {
+                        location: location(),
+                        reason: bad.reason,
+                        detail: bad.detail,
+                        excerpt: excerpt_at(data, at.offset, at.end),
+                    });
+                    return;
+                }
+            };
+            out.summary.invalid_utf8 += u64::from(fields.lossy);
+            let mut skip = |reason: SkipReason, detail: String| {
+                out.diagnostics.push_with(reason, || Skip {
+                    location: location(),
+                    reason,
+                    detail,
+                    excerpt: excerpt_at(data, at.offset, at.end),
+                });
+            };
+            let Some(text) = fields.text else {
+                return skip(SkipReason::MissingText, "no text".into());
+            };
+            let (time, parsed) = if self.config.time_from_id {
+                let Some(id) = fields.id.as_deref() else {
+                    return skip(
+                        SkipReason::MissingTime,
+                        "no id to take the time from".into(),
+                    );
+                };
+                (
+                    Cow::Borrowed(id),
+                    snowflake_time(id).ok_or_else(|| {
+                        format!("id \"{}\" is not a Twitter snowflake", excerpt(id))
+                    }),
+                )
+            } else {
+                let Some(time) = fields.time.as_deref() else {
+                    return skip(SkipReason::MissingTime, "no time".into());
+                };
+                (
+                    Cow::Borrowed(time),
+                    self.time.parse(time).map_err(|e| e.to_string()),
+                )
+            };
+            let ts = match parsed {
+                Ok(ts) => ts,
+                Err(e) => return skip(SkipReason::BadTime, e),
+            };
+            if self.config.from.is_some_and(|f| ts < f) || self.config.to.is_some_and(|t| ts >= t) {
+                return skip(
+                    SkipReason::OutOfRange,
+                    format!("{} is outside --from/--to", excerpt(&time)),
+                );
+            }
+            let repost = fields.repost || is_rt_prefix(&text);
+            out.summary.reposts += u64::from(repost);
+            if repost && self.config.exclude_reposts {
+                out.summary.reposts_excluded += 1;
+                return;
+            }
+            let first = out.arena.start_post();
+            match (self.config.tags_from, &fields.tags) {
+                (TagsFrom::Auto | TagsFrom::Field, Some(list)) => {
+                    for tag in list {
+                        normalize::key_into(tag, &mut key);
+                        out.arena.push(&key, tag);
+                    }
+                }
+                (TagsFrom::Field, None) => {}
+                (TagsFrom::Text, _) | (TagsFrom::Auto, None) => {
+                    for h in hashtags(&text) {
+                        normalize::key_into(h.tag, &mut key);
+                        out.arena.push(&key, h.tag);
+                    }
+                }
+            }
+            let tags = first..out.arena.len();
+            out.summary.posts += 1;
+            out.summary.posts_with_tags += u64::from(!tags.is_empty());
+            out.summary.posts_without_author += u64::from(fields.author.is_none());
+            out.posts.push(PostRecord {
+                bucket: bucketer.start(ts),
+                id: fields.id.as_deref().map(id_key),
+                author: fields.author.as_deref().map(id_key),
+                tags,
+                offset: offset + at.offset as u64,
+                len: u32::try_from(at.end - at.offset).unwrap_or(u32::MAX),
+                line: at.line,
+                duplicate: false,
+            });
+        });
+        out
+    }
+}
+
+/// The time of a Twitter snowflake id, in Unix seconds: its top 42 bits
+/// count milliseconds since 2010-11-04T01:42:54.657Z.
+fn snowflake_time(id: &str) -> Option<i64> {
+    let n: u64 = id.trim().parse().ok()?;
+    let ms = (n >> 22) as i64 + 1_288_834_974_657;
+    Some(ms.div_euclid(1000))
+}
+
+/// True for a classic retweet: the text starts with `RT @name`.
+fn is_rt_prefix(text: &str) -> bool {
+    text.trim_start().starts_with("RT @")
+}
