@@ -324,8 +324,13 @@ impl Counts {
             .collect();
 
         let mut spellings: Vec<Vec<Spelling>> = vec![Vec::new(); keys.len()];
-        let mut cells: FxHashMap<u64, Tallies> = FxHashMap::default();
-        let mut pairs: FxHashSet<(u64, u64)> = FxHashSet::default();
+        // Sized up front: growing these tables rehashes millions of entries.
+        let cell_count: usize = tallies.iter().map(|t| t.cells.len()).sum();
+        let pair_count: usize = tallies.iter().map(|t| t.authors.len()).sum();
+        let mut cells: FxHashMap<u64, Tallies> =
+            FxHashMap::with_capacity_and_hasher(cell_count, Default::default());
+        let mut pairs: FxHashSet<(u64, u64)> =
+            FxHashSet::with_capacity_and_hasher(pair_count, Default::default());
         for t in &tallies {
             let tag_map: Vec<u32> = t.keys.iter().map(|k| tag_index[&**k]).collect();
             let bucket_map: Vec<u32> = t.buckets.iter().map(|b| bucket_index[b]).collect();
@@ -354,7 +359,8 @@ impl Counts {
             }
             pairs.extend(t.authors.iter().map(|&(key, a)| (remap(key), a)));
         }
-        let mut tag_authors: FxHashSet<(u32, u64)> = FxHashSet::default();
+        let mut tag_authors: FxHashSet<(u32, u64)> =
+            FxHashSet::with_capacity_and_hasher(pairs.len(), Default::default());
         for &(key, a) in &pairs {
             if let Some(c) = cells.get_mut(&key) {
                 c.authors += 1;

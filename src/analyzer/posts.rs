@@ -27,12 +27,20 @@ pub(super) struct ChunkPosts {
 /// decimal that fits (no collision possible), else a SipHash of the bytes.
 fn id_key(s: &str) -> u64 {
     let s = s.trim();
-    if !s.is_empty()
-        && s.len() <= 19
-        && s.bytes().all(|b| b.is_ascii_digit())
-        && let Ok(n) = s.parse::<u64>()
-    {
-        return n;
+    // Up to 19 decimal digits always fit in a u64 (10^19 - 1 < 2^64).
+    if !s.is_empty() && s.len() <= 19 {
+        let mut n: u64 = 0;
+        let mut digits = true;
+        for b in s.bytes() {
+            if !b.is_ascii_digit() {
+                digits = false;
+                break;
+            }
+            n = n * 10 + u64::from(b - b'0');
+        }
+        if digits {
+            return n;
+        }
     }
     BuildHasherDefault::<DefaultHasher>::default().hash_one(s)
 }

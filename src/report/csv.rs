@@ -16,7 +16,7 @@ impl ReportWriter for CsvWriter {
             .from_writer(out);
         w.write_record(R::COLUMNS).map_err(csv_error)?;
         for r in rows {
-            w.write_record(r.cells()).map_err(csv_error)?;
+            r.write_csv(&mut w).map_err(csv_error)?;
         }
         w.flush().map_err(output_error)
     }

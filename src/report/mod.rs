@@ -30,6 +30,12 @@ pub trait Row: Serialize {
     fn cells(&self) -> Vec<String>;
     /// Whether each column is numeric (right-aligned in tables).
     fn numeric(column: usize) -> bool;
+    /// Writes the row as one CSV record. The default goes through
+    /// [`Row::cells`]; rows written by the million override it to skip the
+    /// per-cell strings.
+    fn write_csv<W: Write>(&self, w: &mut ::csv::Writer<W>) -> ::csv::Result<()> {
+        w.write_record(self.cells())
+    }
 }
 
 /// One line of the overall ranking (`hashtrend top`).
@@ -95,6 +101,19 @@ impl Row for CountRow {
     }
     fn numeric(column: usize) -> bool {
         column >= 2
+    }
+    fn write_csv<W: Write>(&self, w: &mut ::csv::Writer<W>) -> ::csv::Result<()> {
+        let mut n = [
+            itoa::Buffer::new(),
+            itoa::Buffer::new(),
+            itoa::Buffer::new(),
+        ];
+        w.write_field(&self.bucket)?;
+        w.write_field(&self.tag)?;
+        w.write_field(n[0].format(self.posts))?;
+        w.write_field(n[1].format(self.occurrences))?;
+        w.write_field(n[2].format(self.authors))?;
+        w.write_record(None::<&[u8]>)
     }
 }
 
