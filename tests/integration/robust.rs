@@ -127,3 +127,15 @@ fn excerpts_do_not_depend_on_chunking() {
     let r = crate::util::run_all_ways(&[path], |_| {});
     assert!(r.diagnostics().total() > 0);
 }
+
+/// Found by the `jsonl` fuzz target: the elements of an array written on a
+/// line that is not UTF-8 were placed by offsets into the decoded text,
+/// beyond the line, so skipped rows sorted differently with chunk size.
+#[test]
+fn elements_of_a_lossy_array_line_stay_on_their_line() {
+    for name in ["lossy_array_line.jsonl", "lossy_array_line_2.jsonl"] {
+        let path = crate::util::fixture(&format!("regressions/{name}"));
+        let r = crate::util::run_all_ways(&[path], |_| {});
+        assert!(r.diagnostics().total() > 0, "{name}");
+    }
+}

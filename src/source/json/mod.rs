@@ -294,25 +294,30 @@ impl JsonSchema {
         if !text.starts_with('[') {
             return self.record(&text, lossy, &mut |r| f(at, r));
         }
-        // A line holding an array: one record per element.
+        // A line holding an array: one record per element. Offsets into a
+        // line that was not UTF-8 (and was decoded as Windows-1252) are not
+        // byte offsets of the input, so its elements are placed at the line.
+        let place = |r: &std::ops::Range<usize>| {
+            if lossy {
+                at
+            } else {
+                RecordPos {
+                    offset: at.offset + r.start,
+                    end: at.offset + r.end,
+                    line: at.line,
+                }
+            }
+        };
         let mut pos = 0;
         loop {
             match scan::next_value(text.as_bytes(), pos, true) {
                 scan::Next::Value(r) => {
-                    let at = RecordPos {
-                        offset: at.offset + r.start,
-                        end: (at.offset + r.end).min(at.end),
-                        line: at.line,
-                    };
+                    let at = place(&r);
                     self.record(&text[r.clone()], lossy, &mut |x| f(at, x));
                     pos = r.end;
                 }
                 scan::Next::Cut(r) => {
-                    let at = RecordPos {
-                        offset: at.offset + r.start,
-                        end: (at.offset + r.end).min(at.end),
-                        line: at.line,
-                    };
+                    let at = place(&r);
                     return f(at, Err(cut()));
                 }
                 scan::Next::End => return,
