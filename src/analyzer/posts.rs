@@ -1,7 +1,6 @@
 //! Turning the records of one chunk into bucketed, tagged posts: the part
 //! of the pipeline that runs in parallel, one chunk per task.
 
-use std::borrow::Cow;
 use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
 
 use super::{Analyzer, Summary};
@@ -87,19 +86,6 @@ impl Analyzer {
                 line: at.line,
                 byte_offset: offset + at.offset as u64,
             };
-            let fields: Fields<'_> = match fields {
-                Ok(f) => f,
-                Err(bad) => {
-                    out.diagnostics.push_with(bad.reason, || Skip {
-                        location: location(),
-                        reason: bad.reason,
-                        detail: bad.detail,
-                        excerpt: excerpt_at(data, at.offset, at.end),
-                    });
-                    return;
-                }
-            };
-            out.summary.invalid_utf8 += u64::from(fields.lossy);
             let mut skip = |reason: SkipReason, detail: String| {
                 out.diagnostics.push_with(reason, || Skip {
                     location: location(),
@@ -108,6 +94,11 @@ impl Analyzer {
                     excerpt: excerpt_at(data, at.offset, at.end),
                 });
             };
+            let fields: Fields<'_> = match fields {
+                Ok(f) => f,
+                Err(bad) => return skip(bad.reason, bad.detail),
+            };
+            out.summary.invalid_utf8 += u64::from(fields.lossy);
             let Some(text) = fields.text else {
                 return skip(SkipReason::MissingText, "no text".into());
             };
@@ -119,7 +110,7 @@ impl Analyzer {
                     );
                 };
                 (
-                    Cow::Borrowed(id),
+                    id,
                     snowflake_time(id).ok_or_else(|| {
                         format!("id \"{}\" is not a Twitter snowflake", excerpt(id))
                     }),
@@ -128,10 +119,7 @@ impl Analyzer {
                 let Some(time) = fields.time.as_deref() else {
                     return skip(SkipReason::MissingTime, "no time".into());
                 };
-                (
-                    Cow::Borrowed(time),
-                    self.time.parse(time).map_err(|e| e.to_string()),
-                )
+                (time, self.time.parse(time).map_err(|e| e.to_string()))
             };
             let ts = match parsed {
                 Ok(ts) => ts,
@@ -140,7 +128,7 @@ impl Analyzer {
             if self.config.from.is_some_and(|f| ts < f) || self.config.to.is_some_and(|t| ts >= t) {
                 return skip(
                     SkipReason::OutOfRange,
-                    format!("{} is outside --from/--to", excerpt(&time)),
+                    format!("{} is outside --from/--to", excerpt(time)),
                 );
             }
             let repost = fields.repost || is_rt_prefix(&text);

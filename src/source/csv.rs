@@ -695,7 +695,6 @@ impl CsvSchema {
             let complete = record.parse(chunk, pos, end, self.dialect);
             let ends_with_lf = chunk[end - 1] == b'\n';
             line += record.inner_newlines + u64::from(ends_with_lf);
-            let record_start = pos;
             pos = end;
             if !complete {
                 line = line.max(memchr::memchr_iter(b'\n', &chunk[..end]).count() as u64);
@@ -741,7 +740,6 @@ impl CsvSchema {
             } else {
                 record.field(chunk, self.text)
             };
-            let _ = record_start;
             let mut get = |i: Option<usize>| {
                 i.and_then(|i| record.field(chunk, i))
                     .map(|b| decode(b, &mut lossy))

@@ -286,25 +286,12 @@ mod chunking {
     //! threads, the counts, diagnostics (with their quotes) and summary are
     //! the same, and arbitrary bytes read as a JSON document never panic.
 
-    use std::io::Cursor;
-
+    use hashtrend::TrendReport;
     use hashtrend::source::Format;
-    use hashtrend::{AnalyzerBuilder, Input, TrendReport};
     use proptest::prelude::*;
 
     fn run(data: &[u8], chunk: Option<usize>, threads: usize) -> hashtrend::Result<TrendReport> {
-        let mut b = AnalyzerBuilder::new();
-        b.format(Some(Format::JsonArray));
-        if let Some(c) = chunk {
-            b.chunk_bytes(c);
-        }
-        let analyzer = b.build();
-        let input = Input::from_reader("prop.json", Cursor::new(data.to_vec()));
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .unwrap();
-        pool.install(|| analyzer.run(vec![input]))
+        crate::util::run_bytes(data, Format::JsonArray, chunk, threads)
     }
 
     /// An element: a post (v1.1, v2 or Mastodon shaped, text with brackets,

@@ -2,31 +2,11 @@
 //! how the input is cut into chunks, or how many threads count it, never
 //! changes a single count.
 
-use std::io::Cursor;
-
+use hashtrend::TrendReport;
 use hashtrend::source::Format;
-use hashtrend::{AnalyzerBuilder, Input, TrendReport};
 use proptest::prelude::*;
 
-fn run(
-    data: &[u8],
-    format: Format,
-    chunk: Option<usize>,
-    threads: usize,
-) -> hashtrend::Result<TrendReport> {
-    let mut b = AnalyzerBuilder::new();
-    b.format(Some(format));
-    if let Some(c) = chunk {
-        b.chunk_bytes(c);
-    }
-    let analyzer = b.build();
-    let input = Input::from_reader("prop", Cursor::new(data.to_vec()));
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .unwrap();
-    pool.install(|| analyzer.run(vec![input]))
-}
+use crate::util::run_bytes as run;
 
 /// A CSV field: sometimes well quoted, sometimes raw (possibly malformed).
 fn field() -> impl Strategy<Value = String> {

@@ -75,6 +75,28 @@ pub fn run_all_ways(inputs: &[PathBuf], configure: impl Fn(&mut AnalyzerBuilder)
     first.unwrap()
 }
 
+/// Runs the analyzer over `data` read as `format`, with `chunk` bytes per
+/// chunk (default when `None`) on `threads` threads.
+pub fn run_bytes(
+    data: &[u8],
+    format: hashtrend::source::Format,
+    chunk: Option<usize>,
+    threads: usize,
+) -> hashtrend::Result<TrendReport> {
+    let mut b = AnalyzerBuilder::new();
+    b.format(Some(format));
+    if let Some(c) = chunk {
+        b.chunk_bytes(c);
+    }
+    let analyzer = b.build();
+    let input = Input::from_reader("bytes", std::io::Cursor::new(data.to_vec()));
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap();
+    pool.install(|| analyzer.run(vec![input]))
+}
+
 /// Renders rows as the CLI's CSV.
 pub fn csv_of<R: Row>(rows: &[R]) -> String {
     let mut out = Vec::new();
