@@ -10,6 +10,9 @@
 use std::fs::File;
 use std::io::{self, Cursor, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+
+use memmap2::{Advice, Mmap, UncheckedAdvice};
 
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
@@ -22,6 +25,7 @@ use crate::error::{Error, ErrorKind, Location, Result};
 use crate::report;
 use crate::source::batch::{Batch, Batcher, CHUNK_BYTES};
 use crate::source::open;
+use crate::source::split::{self, Ends};
 use crate::source::{self, Columns, Format, Schema, TagsFrom};
 use crate::time::{TimeParser, Zone};
 
@@ -119,6 +123,7 @@ pub struct AnalyzerBuilder {
     chunk_bytes: Option<usize>,
     tags_from: TagsFrom,
     time_from_id: bool,
+    no_mmap: bool,
 }
 
 impl AnalyzerBuilder {
@@ -197,6 +202,13 @@ impl AnalyzerBuilder {
     /// time column (default: off, the time column is used).
     pub fn time_from_id(&mut self, yes: bool) -> &mut Self {
         self.time_from_id = yes;
+        self
+    }
+    /// Reads regular files through a memory map (default: on). Off, files
+    /// are read with plain reads, like standard input: slower, but safe
+    /// for a file that another program may truncate while it is read.
+    pub fn mmap(&mut self, yes: bool) -> &mut Self {
+        self.no_mmap = !yes;
         self
     }
     /// Target size of the chunks that threads parse (default 1 MiB). A
@@ -339,24 +351,12 @@ impl Analyzer {
                         ));
                     }
                     for path in paths {
-                        let reader: Box<dyn Read + Send> = if path.as_os_str() == "-" {
-                            Box::new(io::stdin())
-                        } else {
-                            let f = File::open(&path).map_err(|source| {
-                                Error::new(ErrorKind::Io {
-                                    path: path.clone(),
-                                    source,
-                                })
-                            })?;
-                            Box::new(f)
-                        };
-                        let name = path.display().to_string();
-                        self.read_input(reader, &path, name, file, &mut run)?;
+                        self.read_path(&path, file, &mut run)?;
                         file += 1;
                     }
                 }
                 Input::Reader { name, reader } => {
-                    self.read_input(reader, &PathBuf::from(&name), name, file, &mut run)?;
+                    self.read_stream(reader, &PathBuf::from(&name), name, file, &mut run)?;
                     file += 1;
                 }
             }
@@ -392,7 +392,177 @@ impl Analyzer {
         Ok(())
     }
 
-    fn read_input(
+    /// Reads one path: a regular file through a memory map when it can be
+    /// (plain, not compressed), else as a stream.
+    fn read_path(&self, path: &Path, file: u32, run: &mut Run<'_>) -> Result<()> {
+        let name = path.display().to_string();
+        if path.as_os_str() == "-" {
+            return self.read_stream(Box::new(io::stdin()), path, name, file, run);
+        }
+        let f = File::open(path).map_err(|source| {
+            Error::new(ErrorKind::Io {
+                path: path.to_path_buf(),
+                source,
+            })
+        })?;
+        if !self.config.no_mmap
+            && let Some(map) = map_file(&f)
+            && !open::needs_decoding(&map[..map.len().min(4)])
+        {
+            return self.read_mapped(&map, path, name, file, run);
+        }
+        self.read_stream(Box::new(f), path, name, file, run)
+    }
+
+    /// Sniffs the format of an input from its `head` (reading more from
+    /// `more` when the header needs it) and resolves its schema; `None` when
+    /// the file cannot be read as records (noted, or an error under strict
+    /// mode).
+    fn open_input(
+        &self,
+        head: &mut Vec<u8>,
+        more: &mut dyn Read,
+        path: &Path,
+        name: &str,
+        run: &mut Run<'_>,
+    ) -> Result<Option<(Format, source::Prepared)>> {
+        if head.iter().all(|b| b.is_ascii_whitespace()) {
+            self.file_problem(run, name, "empty file, nothing to read".into())?;
+            return Ok(None);
+        }
+        let format = self
+            .config
+            .format
+            .or_else(|| Format::from_extension(open::data_path(path)))
+            .unwrap_or_else(|| Format::sniff(head));
+        let opts = source::PrepareOptions {
+            delimiter: self.config.delimiter,
+            columns: &self.config.columns,
+            time: &self.time,
+            time_from_id: self.config.time_from_id,
+            name,
+        };
+        match source::prepare(format, head, more, &opts) {
+            Ok(p) => Ok(Some((format, p))),
+            Err(e) if matches!(e.kind(), ErrorKind::Input { .. }) => {
+                let message = match e.kind() {
+                    ErrorKind::Input { message, .. } => message.clone(),
+                    _ => e.to_string(),
+                };
+                self.file_problem(run, name, message)?;
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Reads a memory-mapped file window by window. Chunk starts inside a
+    /// window are guessed in parallel ([`split::starts`]) and checked
+    /// against where the previous chunk's records really ended; the pages of
+    /// each window are released once it is counted, so resident memory does
+    /// not grow with the file.
+    fn read_mapped(
+        &self,
+        map: &Mmap,
+        path: &Path,
+        name: String,
+        file: u32,
+        run: &mut Run<'_>,
+    ) -> Result<()> {
+        let before = run.summary;
+        run.summary.files += 1;
+        let mut head = map[..map.len().min(HEAD_BYTES)].to_vec();
+        let mut more = &map[head.len()..];
+        let Some((format, prepared)) = self.open_input(&mut head, &mut more, path, &name, run)?
+        else {
+            return Ok(());
+        };
+        drop(head);
+        let mut state = InputState {
+            file,
+            name,
+            line: 1 + prepared.lines,
+        };
+        let ends = match (&prepared.schema, format) {
+            (Schema::Csv(csv), _) => Some(Ends::Csv(csv.dialect())),
+            (_, Format::JsonLines) => Some(Ends::Lines),
+            _ => None,
+        };
+        let chunk = self.config.chunk_bytes.unwrap_or(CHUNK_BYTES);
+        let Some(ends) = ends else {
+            // A JSON document: its values are found by walking them.
+            let batcher = Batcher::new(&map[prepared.start..], format).chunk_bytes(chunk);
+            self.read_batches(
+                batcher,
+                prepared.start as u64,
+                &prepared.schema,
+                &mut state,
+                run,
+            )?;
+            return self.finish_input(state.name, &prepared.schema, before, run);
+        };
+        let window = chunk.saturating_mul(WINDOW_CHUNKS);
+        let mut pos = prepared.start;
+        let mut released = 0;
+        while pos < map.len() {
+            let data = &map[pos..];
+            let limit = window.min(data.len());
+            let mut starts = split::starts(data, limit, chunk, ends);
+            let mut chunks = self.parse_chunks(
+                data,
+                pos as u64,
+                &starts,
+                limit,
+                false,
+                &prepared.schema,
+                &state.name,
+                run,
+            );
+            // Check every guess: a chunk must start where the records of the
+            // one before it ended. From the first that does not, walk.
+            if let Some(bad) =
+                (1..chunks.len()).find(|&i| starts[i - 1] + chunks[i - 1].end != starts[i])
+            {
+                let from = starts[bad - 1] + chunks[bad - 1].end;
+                let exact = split::exact_starts(data, from, limit, chunk, ends);
+                chunks.truncate(bad);
+                starts.truncate(bad);
+                chunks.extend(self.parse_chunks(
+                    data,
+                    pos as u64,
+                    &exact,
+                    limit,
+                    false,
+                    &prepared.schema,
+                    &state.name,
+                    run,
+                ));
+                starts.extend(exact);
+            }
+            let consumed = self.count_chunks(data, pos as u64, &starts, chunks, &mut state, run)?;
+            pos += consumed.max(1);
+            // Hand the pages read back: the page cache keeps them, but they
+            // no longer count as this process's memory.
+            let upto = pos / PAGE * PAGE;
+            if upto > released {
+                // SAFETY: the map is read-only and shared; dropping its pages
+                // only means a later read of them faults them in again from
+                // the file. Nothing below `pos` is read again.
+                unsafe {
+                    let _ = map.unchecked_advise_range(
+                        UncheckedAdvice::DontNeed,
+                        released,
+                        upto - released,
+                    );
+                }
+                released = upto;
+            }
+        }
+        self.finish_input(state.name, &prepared.schema, before, run)
+    }
+    /// Reads a stream (standard input, a compressed or UTF-16 file) in
+    /// batches, read by a thread of their own while the workers count.
+    fn read_stream(
         &self,
         reader: Box<dyn Read + Send>,
         path: &Path,
@@ -404,37 +574,14 @@ impl Analyzer {
         run.summary.files += 1;
         let (mut reader, _storage) =
             open::decode(reader).map_err(|e| source::read_error(e, &name))?;
-        // Read a head to sniff the format and find the header.
         let mut head = Vec::new();
         (&mut reader)
-            .take(64 * 1024)
+            .take(HEAD_BYTES as u64)
             .read_to_end(&mut head)
             .map_err(|e| source::read_error(e, &name))?;
-        if head.iter().all(|b| b.is_ascii_whitespace()) {
-            return self.file_problem(run, &name, "empty file, nothing to read".into());
-        }
-        let format = self
-            .config
-            .format
-            .or_else(|| Format::from_extension(open::data_path(path)))
-            .unwrap_or_else(|| Format::sniff(&head));
-        let opts = source::PrepareOptions {
-            delimiter: self.config.delimiter,
-            columns: &self.config.columns,
-            time: &self.time,
-            time_from_id: self.config.time_from_id,
-            name: &name,
-        };
-        let prepared = match source::prepare(format, &mut head, &mut reader, &opts) {
-            Ok(p) => p,
-            Err(e) if matches!(e.kind(), ErrorKind::Input { .. }) => {
-                let message = match e.kind() {
-                    ErrorKind::Input { message, .. } => message.clone(),
-                    _ => e.to_string(),
-                };
-                return self.file_problem(run, &name, message);
-            }
-            Err(e) => return Err(e),
+        let Some((format, prepared)) = self.open_input(&mut head, &mut reader, path, &name, run)?
+        else {
+            return Ok(());
         };
         let mut state = InputState {
             file,
@@ -459,19 +606,62 @@ impl Analyzer {
         // record of a gigabyte is then still held only once.
         let mut head = Cursor::new(head);
         head.set_position(base);
-        let rest = head.chain(reader);
-        let mut batcher = Batcher::new(rest, format)
+        let batcher = Batcher::new(head.chain(reader), format)
             .quoting(quoting)
             .chunk_bytes(self.config.chunk_bytes.unwrap_or(CHUNK_BYTES));
-        while let Some(batch) = batcher
-            .next_batch()
-            .map_err(|e| source::read_error(e, &state.name))?
-        {
-            self.run_batch(&batch, base, &prepared.schema, &mut state, run)?;
+        // One batch is read ahead while the one before is counted. The
+        // reader thread is not joined: after an error (strict mode) it ends
+        // at its next batch, or when the process does.
+        let (tx, rx) = mpsc::sync_channel(1);
+        std::thread::spawn(move || {
+            for batch in batcher {
+                let failed = batch.is_err();
+                if tx.send(batch).is_err() || failed {
+                    break;
+                }
+            }
+        });
+        self.read_batches(rx, base, &prepared.schema, &mut state, run)?;
+        self.finish_input(state.name, &prepared.schema, before, run)
+    }
+
+    /// Parses and counts batches whose chunks are exact.
+    fn read_batches(
+        &self,
+        batches: impl IntoIterator<Item = io::Result<Batch>>,
+        base: u64,
+        schema: &Schema,
+        state: &mut InputState,
+        run: &mut Run<'_>,
+    ) -> Result<()> {
+        for batch in batches {
+            let batch = batch.map_err(|e| source::read_error(e, &state.name))?;
+            let starts: Vec<usize> = batch.chunks.iter().map(|c| c.start).collect();
+            let offset = base + batch.offset;
+            let chunks = self.parse_chunks(
+                &batch.data,
+                offset,
+                &starts,
+                batch.data.len(),
+                true,
+                schema,
+                &state.name,
+                run,
+            );
+            self.count_chunks(&batch.data, offset, &starts, chunks, state, run)?;
         }
-        // Once per file: what was read in an unusual way.
-        let name = state.name;
-        if let Schema::Csv(csv) = &prepared.schema
+        Ok(())
+    }
+
+    /// Once per file: what was read in an unusual way.
+    fn finish_input(
+        &self,
+        name: String,
+        schema: &Schema,
+        before: Summary,
+        run: &mut Run<'_>,
+    ) -> Result<()> {
+        if let Schema::Csv(csv) = schema
             && csv.ragged() > 0
         {
             run.notes.push(format!(
@@ -493,29 +683,61 @@ impl Analyzer {
         Ok(())
     }
 
-    fn run_batch(
+    /// Parses, in parallel, the chunks of `data` (whose byte 0 is at
+    /// `offset` in the input) starting at `starts`: the records that start
+    /// before the next start (the last chunk: before `limit`). Records may
+    /// run past that point unless `exact`, where chunks end at the next start
+    /// (a JSON document's chunks must: its values are read to the end).
+    #[allow(clippy::too_many_arguments)]
+    fn parse_chunks(
         &self,
-        batch: &Batch,
-        base: u64,
+        data: &[u8],
+        offset: u64,
+        starts: &[usize],
+        limit: usize,
+        exact: bool,
         schema: &Schema,
-        state: &mut InputState,
-        run: &mut Run<'_>,
-    ) -> Result<()> {
+        name: &str,
+        run: &Run<'_>,
+    ) -> Vec<ChunkPosts> {
         let bucketer = Bucketer::new(self.config.bucket, self.config.zone);
         let keep_all = run.skipped.is_some();
-        let mut chunks: Vec<ChunkPosts> = batch
-            .chunks
+        starts
             .par_iter()
+            .enumerate()
             .map_init(
                 || bucketer.clone(),
-                |bucketer, range| {
-                    let offset = base + batch.offset + range.start as u64;
-                    let data = &batch.data[range.clone()];
-                    self.parse_chunk(data, offset, schema, bucketer, &state.name, keep_all)
+                |bucketer, (i, &start)| {
+                    let stop = starts.get(i + 1).copied().unwrap_or(limit);
+                    let end = if exact { stop } else { data.len() };
+                    self.parse_chunk(
+                        &data[start..end],
+                        stop.saturating_sub(start),
+                        offset + start as u64,
+                        schema,
+                        bucketer,
+                        name,
+                        keep_all,
+                    )
                 },
             )
-            .collect();
-        // In input order: fix line numbers, mark duplicates, gather diagnostics.
+            .collect()
+    }
+
+    /// Takes parsed chunks in input order: numbers their lines, marks
+    /// duplicate ids (so the first copy is the one counted), gathers what
+    /// was skipped, then counts the posts in parallel. Returns where the
+    /// last chunk's records end, relative to `data`.
+    fn count_chunks(
+        &self,
+        data: &[u8],
+        offset: u64,
+        starts: &[usize],
+        mut chunks: Vec<ChunkPosts>,
+        state: &mut InputState,
+        run: &mut Run<'_>,
+    ) -> Result<usize> {
+        let keep_all = run.skipped.is_some();
         for chunk in &mut chunks {
             for s in chunk.diagnostics.samples_mut() {
                 s.location.line += state.line;
@@ -542,8 +764,8 @@ impl Analyzer {
                         reason: SkipReason::DuplicateId,
                         detail: "this post id was seen before; the first copy is counted".into(),
                         excerpt: {
-                            let at = (post.offset - base - batch.offset) as usize;
-                            excerpt_at(&batch.data, at, at + post.len as usize)
+                            let at = (post.offset - offset) as usize;
+                            excerpt_at(data, at, at + post.len as usize)
                         },
                     });
                 }
@@ -562,6 +784,10 @@ impl Analyzer {
                 }));
             }
         }
+        let end = match (starts.last(), chunks.last()) {
+            (Some(s), Some(c)) => s + c.end,
+            _ => 0,
+        };
         // Count: thread t takes the t-th run of chunks.
         let per = chunks.len().div_ceil(run.tallies.len()).max(1);
         let file = state.file;
@@ -575,6 +801,28 @@ impl Analyzer {
                     }
                 }
             });
-        Ok(())
+        Ok(end)
     }
 }
+
+/// Maps a regular, non-empty file into memory; `None` when it cannot be.
+fn map_file(f: &File) -> Option<Mmap> {
+    let meta = f.metadata().ok()?;
+    if !meta.is_file() || meta.len() == 0 {
+        return None;
+    }
+    // SAFETY: the map is only read. If another process truncates the file
+    // while it is read, reading the lost pages raises SIGBUS, as with any
+    // memory-mapped reader (`--no-mmap` reads with plain reads instead).
+    let map = unsafe { Mmap::map(f) }.ok()?;
+    let _ = map.advise(Advice::Sequential);
+    Some(map)
+}
+
+/// Bytes read to sniff the format and find the header.
+const HEAD_BYTES: usize = 64 * 1024;
+/// Chunks per window of a mapped file: the records between two points where
+/// duplicates are marked in order and pages are released.
+const WINDOW_CHUNKS: usize = 64;
+/// Pages are released in whole pages.
+const PAGE: usize = 4096;

@@ -20,6 +20,8 @@ pub(super) struct ChunkPosts {
     pub diagnostics: Diagnostics,
     pub summary: Summary,
     pub lines: u64,
+    /// Where the chunk's records end, relative to its start.
+    pub end: usize,
 }
 
 /// A 64-bit key for an id or author: the number itself when it is a plain
@@ -64,10 +66,13 @@ fn excerpt(s: &str) -> String {
 }
 
 impl Analyzer {
-    /// Parses one chunk (which starts on a record boundary) into posts.
+    /// Parses the records of `data` (which starts on a record boundary)
+    /// that start before `limit` into posts.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn parse_chunk(
         &self,
         data: &[u8],
+        limit: usize,
         offset: u64,
         schema: &Schema,
         bucketer: &mut Bucketer,
@@ -79,7 +84,7 @@ impl Analyzer {
             ..ChunkPosts::default()
         };
         let mut key = String::new();
-        out.lines = schema.for_each_record(data, |at, fields| {
+        let scanned = schema.for_each_record(data, limit, |at, fields| {
             out.summary.records += 1;
             let location = || Location {
                 file: name.to_owned(),
@@ -168,6 +173,8 @@ impl Analyzer {
                 duplicate: false,
             });
         });
+        out.lines = scanned.lines;
+        out.end = scanned.end;
         out
     }
 }

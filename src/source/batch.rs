@@ -163,6 +163,14 @@ impl<R: Read> Batcher<R> {
     }
 }
 
+impl<R: Read> Iterator for Batcher<R> {
+    type Item = io::Result<Batch>;
+
+    fn next(&mut self) -> Option<io::Result<Batch>> {
+        self.next_batch().transpose()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

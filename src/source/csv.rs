@@ -22,8 +22,8 @@ use memchr::{memchr, memchr2};
 use crate::diagnostics::SkipReason;
 use crate::error::{Error, ErrorKind, Result};
 use crate::source::{
-    AUTHOR_NAMES, Bad, Columns, Fields, ID_NAMES, Prepared, REPOST_NAMES, RecordPos, Schema,
-    TEXT_NAMES, TIME_NAMES, decode, json, non_empty, read_error, unescape_html,
+    AUTHOR_NAMES, Bad, Columns, Fields, ID_NAMES, Prepared, REPOST_NAMES, RecordPos, Scanned,
+    Schema, TEXT_NAMES, TIME_NAMES, decode, json, non_empty, read_error, unescape_html,
 };
 use crate::time::TimeParser;
 
@@ -680,12 +680,13 @@ impl CsvSchema {
     pub(crate) fn for_each_record(
         &self,
         chunk: &[u8],
+        limit: usize,
         f: &mut impl FnMut(RecordPos, std::result::Result<Fields<'_>, Bad>),
-    ) -> u64 {
+    ) -> Scanned {
         let mut record = Record::default();
         let mut pos = 0;
         let mut line = 0u64;
-        while pos < chunk.len() {
+        while pos < limit.min(chunk.len()) {
             let end = record_end(chunk, pos, self.dialect).unwrap_or(chunk.len());
             let at = RecordPos {
                 offset: pos,
@@ -785,7 +786,10 @@ impl CsvSchema {
                 }),
             );
         }
-        line
+        Scanned {
+            lines: line,
+            end: pos,
+        }
     }
 }
 

@@ -14,6 +14,7 @@
 pub mod batch;
 pub(crate) mod csv;
 pub(crate) mod json;
+pub(crate) mod split;
 // csv.rs still names the JSON module by its former name.
 pub mod open;
 
@@ -296,6 +297,15 @@ pub(crate) struct RecordPos {
     pub line: u64,
 }
 
+/// What [`Schema::for_each_record`] read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Scanned {
+    /// Line feeds in the records read.
+    pub lines: u64,
+    /// One past the last byte read: a record boundary.
+    pub end: usize,
+}
+
 /// How to read the records of one input, resolved from its header (CSV) or
 /// from the column settings (JSON).
 #[derive(Debug, Clone)]
@@ -376,16 +386,23 @@ pub fn unescape_html(text: &str) -> Cow<'_, str> {
 }
 
 impl Schema {
-    /// Calls `f` for every record of `chunk` (which starts on a record
-    /// boundary) and returns the number of line feeds in the chunk.
+    /// Calls `f` for every record of `data` (which starts on a record
+    /// boundary) that starts before `limit`; a record that starts before
+    /// `limit` is read whole, however far past `limit` it runs. Returns the
+    /// number of line feeds in the records read and where they end: a
+    /// record boundary, at or past `limit` (or the end of `data`).
+    ///
+    /// JSON documents (pretty-printed objects, arrays) are always read to
+    /// the end of `data`.
     pub(crate) fn for_each_record(
         &self,
-        chunk: &[u8],
+        data: &[u8],
+        limit: usize,
         mut f: impl FnMut(RecordPos, std::result::Result<Fields<'_>, Bad>),
-    ) -> u64 {
+    ) -> Scanned {
         match self {
-            Schema::Csv(s) => s.for_each_record(chunk, &mut f),
-            Schema::Json(s) => s.for_each_record(chunk, &mut f),
+            Schema::Csv(s) => s.for_each_record(data, limit, &mut f),
+            Schema::Json(s) => s.for_each_record(data, limit, &mut f),
         }
     }
 }

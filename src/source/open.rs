@@ -140,6 +140,15 @@ fn peek(mut reader: Box<dyn Read + Send>, n: usize) -> io::Result<(Vec<u8>, Box<
     Ok((head, again))
 }
 
+/// True when input starting with `head` (its first 4 bytes or all of it)
+/// is compressed or UTF-16, so it must be read through [`decode`].
+pub fn needs_decoding(head: &[u8]) -> bool {
+    head.starts_with(&[0x1F, 0x8B])
+        || head.starts_with(&[0x28, 0xB5, 0x2F, 0xFD])
+        || head.starts_with(&[0xFF, 0xFE])
+        || head.starts_with(&[0xFE, 0xFF])
+}
+
 /// Undoes compression and UTF-16 encoding, recognized by the first bytes.
 pub fn decode(reader: Box<dyn Read + Send>) -> io::Result<(Box<dyn Read + Send>, Storage)> {
     let (head, reader) = peek(reader, 4)?;

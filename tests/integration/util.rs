@@ -35,11 +35,21 @@ macro_rules! assert_blocks_eq {
 /// straddle many chunk and batch boundaries). Asserts every way gives the
 /// same counts, diagnostics and summary, and returns the report.
 pub fn run_all_ways(inputs: &[PathBuf], configure: impl Fn(&mut AnalyzerBuilder)) -> TrendReport {
-    let ways: [(usize, Option<usize>); 4] = [(1, None), (2, None), (4, Some(64)), (3, Some(1))];
+    // (threads, chunk bytes, memory map): mapped files guess chunk starts,
+    // streamed ones walk records; both must give the same report.
+    let ways: [(usize, Option<usize>, bool); 6] = [
+        (1, None, true),
+        (2, None, true),
+        (4, Some(64), true),
+        (3, Some(1), true),
+        (2, Some(7), false),
+        (1, None, false),
+    ];
     let mut first: Option<TrendReport> = None;
-    for (threads, chunk) in ways {
+    for (threads, chunk, mmap) in ways {
         let mut b = AnalyzerBuilder::new();
         configure(&mut b);
+        b.mmap(mmap);
         if let Some(c) = chunk {
             b.chunk_bytes(c);
         }
@@ -57,17 +67,17 @@ pub fn run_all_ways(inputs: &[PathBuf], configure: impl Fn(&mut AnalyzerBuilder)
                 assert_eq!(
                     f.counts(),
                     report.counts(),
-                    "counts differ at {threads} threads, chunk {chunk:?}"
+                    "counts differ at {threads} threads, chunk {chunk:?}, mmap {mmap}"
                 );
                 assert_eq!(
                     f.diagnostics(),
                     report.diagnostics(),
-                    "diagnostics differ at {threads} threads"
+                    "diagnostics differ at {threads} threads, chunk {chunk:?}, mmap {mmap}"
                 );
                 assert_eq!(
                     f.summary(),
                     report.summary(),
-                    "summary differs at {threads} threads"
+                    "summary differs at {threads} threads, chunk {chunk:?}, mmap {mmap}"
                 );
             }
         }
@@ -95,6 +105,29 @@ pub fn run_bytes(
         .build()
         .unwrap();
     pool.install(|| analyzer.run(vec![input]))
+}
+
+/// Like [`run_bytes`], but with `data` written to a file that is read
+/// through a memory map, where chunk starts are guessed and checked.
+pub fn run_mapped_bytes(
+    data: &[u8],
+    format: hashtrend::source::Format,
+    chunk: Option<usize>,
+    threads: usize,
+) -> hashtrend::Result<TrendReport> {
+    let mut file = tempfile::NamedTempFile::new().unwrap();
+    std::io::Write::write_all(&mut file, data).unwrap();
+    let mut b = AnalyzerBuilder::new();
+    b.format(Some(format)).mmap(true);
+    if let Some(c) = chunk {
+        b.chunk_bytes(c);
+    }
+    let analyzer = b.build();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap();
+    pool.install(|| analyzer.run(vec![Input::from_path(file.path())]))
 }
 
 /// Renders rows as the CLI's CSV.

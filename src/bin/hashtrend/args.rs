@@ -129,6 +129,10 @@ pub struct RunArgs {
     /// CSV field delimiter, one character (default: `,`; tab for .tsv).
     #[arg(long, value_name = "CHAR")]
     pub delimiter: Option<String>,
+    /// Read files with plain reads instead of mapping them into memory
+    /// (slower; for files another program may truncate while they are read).
+    #[arg(long)]
+    pub no_mmap: bool,
 }
 
 #[derive(Debug, Args)]
@@ -224,7 +228,8 @@ impl RunArgs {
             .keep_duplicates(self.keep_duplicates)
             .strict(self.strict)
             .tags_from(self.tags_from.parse()?)
-            .time_from_id(self.time_from_id);
+            .time_from_id(self.time_from_id)
+            .mmap(!self.no_mmap);
         let output = match self.output.as_deref() {
             Some(o) => o.parse()?,
             None if stdout_is_terminal => OutputFormat::Table,

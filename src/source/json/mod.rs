@@ -48,8 +48,8 @@ use serde_json::value::RawValue;
 
 use crate::diagnostics::SkipReason;
 use crate::source::{
-    AUTHOR_NAMES, Bad, Columns, Fields, ID_NAMES, REPOST_NAMES, RecordPos, TEXT_NAMES, TIME_NAMES,
-    decode,
+    AUTHOR_NAMES, Bad, Columns, Fields, ID_NAMES, REPOST_NAMES, RecordPos, Scanned, TEXT_NAMES,
+    TIME_NAMES, decode,
 };
 
 pub(crate) use raw::is_truthy;
@@ -326,26 +326,32 @@ impl JsonSchema {
     }
 
     /// Calls `f` for every record of `chunk` (which starts on a record
-    /// boundary) and returns the number of line feeds in the chunk.
+    /// boundary) that starts before `limit` (JSON lines; a document is read
+    /// to its end) and tells how many line feeds were read and where.
     pub(crate) fn for_each_record(
         &self,
         chunk: &[u8],
+        limit: usize,
         f: &mut impl FnMut(RecordPos, Result<Fields<'_>, Bad>),
-    ) -> u64 {
+    ) -> Scanned {
         match self.layout {
-            Layout::Lines => self.each_line(chunk, f),
-            Layout::Document => self.each_value(chunk, f),
+            Layout::Lines => self.each_line(chunk, limit, f),
+            Layout::Document => Scanned {
+                lines: self.each_value(chunk, f),
+                end: chunk.len(),
+            },
         }
     }
 
     fn each_line(
         &self,
         chunk: &[u8],
+        limit: usize,
         f: &mut impl FnMut(RecordPos, Result<Fields<'_>, Bad>),
-    ) -> u64 {
+    ) -> Scanned {
         let mut pos = 0;
         let mut line = 0u64;
-        while pos < chunk.len() {
+        while pos < limit.min(chunk.len()) {
             let end = memchr::memchr(b'\n', &chunk[pos..]).map_or(chunk.len(), |i| pos + i + 1);
             let start = pos;
             line += u64::from(chunk[end - 1] == b'\n');
@@ -363,7 +369,10 @@ impl JsonSchema {
             };
             self.records(trimmed, at, f);
         }
-        line
+        Scanned {
+            lines: line,
+            end: pos,
+        }
     }
 
     fn each_value(
@@ -423,7 +432,7 @@ mod tests {
 
     fn read(schema: &JsonSchema, input: &str) -> Vec<(u64, Result<String, SkipReason>)> {
         let mut out = Vec::new();
-        schema.for_each_record(input.as_bytes(), &mut |at, r| {
+        schema.for_each_record(input.as_bytes(), input.len(), &mut |at, r| {
             out.push((
                 at.line,
                 r.map(|f| {
