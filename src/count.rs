@@ -1,26 +1,50 @@
 //! Counting: per (bucket, tag) posts, occurrences and distinct authors.
 //!
-//! Each worker thread fills its own tally; tallies are merged once at the
-//! end into [`Counts`]. Every figure is a sum, a set union or a minimum, so
-//! the merge gives the same result whatever the number of threads or the
-//! order in which work was shared out.
+//! Counting runs in three steps, none of which depends on the number of
+//! threads or on how work was shared out:
+//!
+//! 1. While parsing, each worker thread numbers the hashtag spellings and
+//!    authors it meets in its own [`Local`] table (no locks, no sharing).
+//! 2. After each window of chunks, the [`Dictionary`] gives every new local
+//!    number a global one, in one short sequential step: the work grows with
+//!    the number of *distinct* spellings and authors, not with the posts.
+//!    Each spelling is normalized to its counting key once, here.
+//! 3. Counting is split by tag: tag key `k` belongs to shard `k % SHARDS`,
+//!    and each thread counts only its own shards ([`Shards::count`]). All
+//!    counts of a tag live in one shard, so nothing is merged at the end.
+//!
+//! Distinct authors are exact. Each counted (post, tag) with a known author
+//! appends one `(cell, author)` pair of 8 bytes (cell number and global
+//! author number, 32 bits each) to its shard; a shard sorts and deduplicates
+//! its pairs whenever they have doubled since the last time, so it holds at
+//! most about twice its distinct (bucket, tag, author) triples. At the end
+//! the distinct pairs give each cell its authors, and the distinct (tag,
+//! author) pairs each tag's total.
 
 use std::ops::Range;
 
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
+
+use crate::normalize;
 
 /// Where a hashtag was written: file, then record, then position in the
 /// post. Used to break ties between spellings deterministically.
 pub(crate) type Position = (u32, u64, u32);
 
-/// One post, reduced to what counting needs. Tags live in the chunk's
-/// [`TagArena`].
+/// Number of tag shards; counting threads share them out.
+pub(crate) const SHARDS: usize = 64;
+
+/// One post, reduced to what counting needs. Its tags are a range of its
+/// chunk's [`Entry`] list.
 #[derive(Debug, Clone)]
 pub(crate) struct PostRecord {
-    pub bucket: i64,
+    /// Index into its chunk's list of bucket starts.
+    pub bucket: u32,
     pub id: Option<u64>,
-    pub author: Option<u64>,
+    /// The author, numbered by the chunk's thread ([`Local::author`]).
+    pub author: Option<u32>,
     pub tags: Range<u32>,
     /// Offset of the record in its input, for ordering and diagnostics.
     pub offset: u64,
@@ -31,38 +55,34 @@ pub(crate) struct PostRecord {
     pub duplicate: bool,
 }
 
-/// One distinct (key, spelling) of a post: how often it was written there,
-/// and the position of its first use among the post's tags.
-#[derive(Debug, Clone)]
-pub(crate) struct ArenaTag {
-    key: Range<usize>,
-    spelling: Range<usize>,
-    count: u64,
-    first: u32,
+/// One distinct spelling of a post: how often it was written there, and the
+/// position of its first use among the post's tags.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Entry {
+    /// The spelling, numbered by the chunk's thread ([`Local::spelling`]).
+    pub spelling: u32,
+    pub count: u64,
+    pub first: u32,
 }
 
-/// The hashtags of a chunk's posts, one entry per distinct (key, spelling)
-/// of a post, with key and spelling as ranges of one string. A post that
-/// writes one tag a million times costs one entry, not a million.
+/// The hashtags of a chunk's posts, one [`Entry`] per distinct spelling of a
+/// post: a post that writes one tag a million times costs one entry.
 #[derive(Debug, Default)]
-pub(crate) struct TagArena {
-    text: String,
-    tags: Vec<ArenaTag>,
-    /// Where the current post's entries start.
+pub(crate) struct PostTags {
+    pub entries: Vec<Entry>,
     post_start: usize,
-    /// Uses of tags in the current post so far.
     post_uses: u32,
-    /// For posts with many distinct tags: (key, spelling) → entry.
-    index: FxHashMap<(Box<str>, Box<str>), usize>,
+    /// For posts with many distinct spellings: spelling → entry.
+    index: FxHashMap<u32, usize>,
 }
 
-/// Posts with more distinct tags than this look entries up in a map.
+/// Posts with more distinct spellings than this look entries up in a map.
 const LINEAR_LOOKUP: usize = 16;
 
-impl TagArena {
+impl PostTags {
     /// Starts a new post; returns the index its entries will start at.
     pub fn start_post(&mut self) -> u32 {
-        self.post_start = self.tags.len();
+        self.post_start = self.entries.len();
         self.post_uses = 0;
         self.index.clear();
         self.post_start as u32
@@ -70,188 +90,427 @@ impl TagArena {
 
     /// Number of entries so far (the end of the current post's entries).
     pub fn len(&self) -> u32 {
-        self.tags.len() as u32
+        self.entries.len() as u32
     }
 
-    /// Adds one use of a tag to the current post.
-    pub fn push(&mut self, key: &str, spelling: &str) {
-        let n = self.post_uses;
+    /// Adds one use of a spelling to the current post.
+    pub fn push(&mut self, spelling: u32) {
+        let first = self.post_uses;
         self.post_uses = self.post_uses.saturating_add(1);
-        let found = if self.tags.len() - self.post_start <= LINEAR_LOOKUP {
-            self.tags[self.post_start..]
-                .iter()
-                .position(|t| {
-                    &self.text[t.key.clone()] == key && &self.text[t.spelling.clone()] == spelling
-                })
-                .map(|i| self.post_start + i)
+        let post = &mut self.entries[self.post_start..];
+        let found = if post.len() <= LINEAR_LOOKUP {
+            post.iter().position(|e| e.spelling == spelling)
         } else {
             if self.index.is_empty() {
-                for (i, t) in self.tags.iter().enumerate().skip(self.post_start) {
-                    let k = (
-                        self.text[t.key.clone()].into(),
-                        self.text[t.spelling.clone()].into(),
-                    );
-                    self.index.insert(k, i);
-                }
+                self.index
+                    .extend(post.iter().enumerate().map(|(i, e)| (e.spelling, i)));
             }
-            self.index.get(&(key.into(), spelling.into())).copied()
+            self.index.get(&spelling).copied()
         };
         if let Some(i) = found {
-            self.tags[i].count += 1;
+            post[i].count += 1;
             return;
         }
-        let k0 = self.text.len();
-        self.text.push_str(key);
-        let k1 = self.text.len();
-        let s = if spelling == key {
-            k0..k1
-        } else {
-            self.text.push_str(spelling);
-            k1..self.text.len()
-        };
         if !self.index.is_empty() {
-            self.index
-                .insert((key.into(), spelling.into()), self.tags.len());
+            self.index.insert(spelling, post.len());
         }
-        self.tags.push(ArenaTag {
-            key: k0..k1,
-            spelling: s,
+        self.entries.push(Entry {
+            spelling,
             count: 1,
-            first: n,
+            first,
         });
     }
+}
 
-    fn key(&self, i: usize) -> &str {
-        &self.text[self.tags[i].key.clone()]
+/// One worker thread's numbering of the spellings and authors it met.
+#[derive(Debug, Default)]
+pub(crate) struct Local {
+    spellings: FxHashMap<Box<str>, u32>,
+    spelling_list: Vec<Box<str>>,
+    authors: FxHashMap<u64, u32>,
+    author_list: Vec<u64>,
+}
+
+impl Local {
+    /// The thread's number for a hashtag spelling (as written, no sign).
+    pub fn spelling(&mut self, text: &str) -> u32 {
+        if let Some(&id) = self.spellings.get(text) {
+            return id;
+        }
+        let id = self.spelling_list.len() as u32;
+        self.spellings.insert(text.into(), id);
+        self.spelling_list.push(text.into());
+        id
     }
 
-    fn spelling(&self, i: usize) -> &str {
-        &self.text[self.tags[i].spelling.clone()]
+    /// The thread's number for an author key.
+    pub fn author(&mut self, key: u64) -> u32 {
+        let next = self.author_list.len() as u32;
+        let id = *self.authors.entry(key).or_insert(next);
+        if id == next {
+            self.author_list.push(key);
+        }
+        id
+    }
+}
+
+/// One thread's local numbers, as global numbers.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Remap {
+    pub spelling: Vec<u32>,
+    pub author: Vec<u32>,
+}
+
+/// Global numbers for spellings, tag keys, authors and bucket starts.
+#[derive(Debug, Default)]
+pub(crate) struct Dictionary {
+    spellings: FxHashMap<Box<str>, u32>,
+    spelling_text: Vec<Box<str>>,
+    /// The key of each spelling.
+    pub spelling_key: Vec<u32>,
+    keys: FxHashMap<Box<str>, u32>,
+    key_text: Vec<Box<str>>,
+    authors: FxHashMap<u64, u32>,
+    buckets: FxHashMap<i64, u32>,
+    bucket_starts: Vec<i64>,
+    /// Per worker thread.
+    pub remaps: Vec<Remap>,
+}
+
+impl Dictionary {
+    /// A dictionary for `threads` worker threads.
+    pub fn new(threads: usize) -> Self {
+        Dictionary {
+            remaps: vec![Remap::default(); threads],
+            ..Dictionary::default()
+        }
+    }
+
+    /// Numbers what thread `t` met since the last call.
+    pub fn sync(&mut self, t: usize, local: &Local) {
+        let mut remap = std::mem::take(&mut self.remaps[t]);
+        let mut key = String::new();
+        for text in &local.spelling_list[remap.spelling.len()..] {
+            let next = self.spelling_text.len() as u32;
+            let id = *self.spellings.entry(text.clone()).or_insert(next);
+            if id == next {
+                normalize::key_into(text, &mut key);
+                let next_key = self.key_text.len() as u32;
+                let k = *self.keys.entry(key.as_str().into()).or_insert(next_key);
+                if k == next_key {
+                    self.key_text.push(key.as_str().into());
+                }
+                self.spelling_text.push(text.clone());
+                self.spelling_key.push(k);
+            }
+            remap.spelling.push(id);
+        }
+        for a in &local.author_list[remap.author.len()..] {
+            let next = self.authors.len() as u32;
+            remap.author.push(*self.authors.entry(*a).or_insert(next));
+        }
+        self.remaps[t] = remap;
+    }
+
+    /// The global number of a bucket start.
+    pub fn bucket(&mut self, start: i64) -> u32 {
+        let next = self.bucket_starts.len() as u32;
+        let id = *self.buckets.entry(start).or_insert(next);
+        if id == next {
+            self.bucket_starts.push(start);
+        }
+        id
     }
 }
 
 /// How often one spelling was written, and where first.
-#[derive(Debug, Clone)]
-struct Spelling {
-    text: Box<str>,
+#[derive(Debug, Clone, Copy)]
+struct SpellingCount {
     count: u64,
     first: Position,
 }
 
-#[derive(Debug, Clone, Copy, Default)]
-struct CellCounts {
+#[derive(Debug, Clone, Copy)]
+struct CellCount {
+    bucket: u32,
+    key: u32,
     posts: u64,
     occurrences: u64,
 }
 
-/// Packs a bucket index and a tag index into one map key.
-fn cell_key(bucket: u32, tag: u32) -> u64 {
-    (u64::from(bucket) << 32) | u64::from(tag)
-}
-
-/// One worker's counts, with its own tag and bucket numbering.
+/// The counts of the tags of one shard.
 #[derive(Debug, Default)]
-pub(crate) struct Tally {
-    tag_ids: FxHashMap<Box<str>, u32>,
-    spellings: Vec<Vec<Spelling>>,
-    keys: Vec<Box<str>>,
-    bucket_ids: FxHashMap<i64, u32>,
-    buckets: Vec<i64>,
-    last_bucket: Option<(i64, u32)>,
-    cells: FxHashMap<u64, CellCounts>,
-    /// (cell, author) pairs: distinct authors per (bucket, tag).
-    authors: FxHashSet<(u64, u64)>,
-    /// Tags already counted for the current post (reused, never shrunk);
-    /// past a few dozen, a set takes over so a hostile post with a million
-    /// distinct tags stays linear.
-    seen: Vec<u32>,
-    seen_set: FxHashSet<u32>,
+pub(crate) struct Shard {
+    cell_index: FxHashMap<u64, u32>,
+    cells: Vec<CellCount>,
+    spellings: FxHashMap<u32, SpellingCount>,
+    /// `(cell << 32) | author` for each counted (post, tag) with an author.
+    pairs: Vec<u64>,
+    /// Length of `pairs` after its last deduplication.
+    distinct: usize,
 }
 
-impl Tally {
-    fn bucket_id(&mut self, start: i64) -> u32 {
-        if let Some((s, id)) = self.last_bucket
-            && s == start
-        {
-            return id;
-        }
-        let next = self.buckets.len() as u32;
-        let id = *self.bucket_ids.entry(start).or_insert(next);
-        if id == next {
-            self.buckets.push(start);
-        }
-        self.last_bucket = Some((start, id));
-        id
-    }
+/// One counted use of a tag in a post, as a shard sees it.
+pub(crate) struct Use {
+    pub bucket: u32,
+    pub key: u32,
+    pub spelling: u32,
+    pub count: u64,
+    pub at: Position,
+    /// First use of this key in the post (so the post counts once).
+    pub new_in_post: bool,
+    pub author: Option<u32>,
+}
 
-    fn tag_id(&mut self, key: &str) -> u32 {
-        if let Some(&id) = self.tag_ids.get(key) {
-            return id;
+impl Shard {
+    pub fn add(&mut self, u: &Use) {
+        let cell_key = (u64::from(u.bucket) << 32) | u64::from(u.key);
+        let next = self.cells.len() as u32;
+        let cell = *self.cell_index.entry(cell_key).or_insert(next);
+        if cell == next {
+            self.cells.push(CellCount {
+                bucket: u.bucket,
+                key: u.key,
+                posts: 0,
+                occurrences: 0,
+            });
         }
-        let id = self.keys.len() as u32;
-        self.tag_ids.insert(key.into(), id);
-        self.keys.push(key.into());
-        self.spellings.push(Vec::new());
-        id
-    }
-
-    fn note_spelling(&mut self, tag: u32, text: &str, at: Position, count: u64) {
-        let list = &mut self.spellings[tag as usize];
-        match list.iter_mut().find(|s| &*s.text == text) {
-            Some(s) => {
-                s.count += count;
-                s.first = s.first.min(at);
-            }
-            None => list.push(Spelling {
-                text: text.into(),
-                count,
-                first: at,
-            }),
-        }
-    }
-
-    /// Counts one post.
-    pub fn add(&mut self, post: &PostRecord, arena: &TagArena, file: u32) {
-        if post.tags.is_empty() {
-            return;
-        }
-        let bucket = self.bucket_id(post.bucket);
-        let mut seen = std::mem::take(&mut self.seen);
-        let mut seen_set = std::mem::take(&mut self.seen_set);
-        seen.clear();
-        seen_set.clear();
-        for i in post.tags.clone() {
-            let i = i as usize;
-            let entry = &arena.tags[i];
-            let tag = self.tag_id(arena.key(i));
-            let at = (file, post.offset, entry.first);
-            self.note_spelling(tag, arena.spelling(i), at, entry.count);
-            let key = cell_key(bucket, tag);
-            let cell = self.cells.entry(key).or_default();
-            cell.occurrences += entry.count;
-            // Entries are distinct (key, spelling) pairs: a key comes twice
-            // only when the post spells it two ways.
-            let first_in_post = if seen.len() < 32 {
-                let fresh = !seen.contains(&tag);
-                if fresh {
-                    seen.push(tag);
-                }
-                fresh
-            } else {
-                if seen_set.is_empty() {
-                    seen_set.extend(seen.iter().copied());
-                }
-                seen_set.insert(tag)
-            };
-            if first_in_post {
-                cell.posts += 1;
-                if let Some(a) = post.author {
-                    self.authors.insert((key, a));
+        let c = &mut self.cells[cell as usize];
+        c.occurrences += u.count;
+        self.spellings
+            .entry(u.spelling)
+            .and_modify(|s| {
+                s.count += u.count;
+                s.first = s.first.min(u.at);
+            })
+            .or_insert(SpellingCount {
+                count: u.count,
+                first: u.at,
+            });
+        if u.new_in_post {
+            c.posts += 1;
+            if let Some(a) = u.author {
+                self.pairs.push((u64::from(cell) << 32) | u64::from(a));
+                if self.pairs.len() >= 2 * self.distinct.max(1 << 14) {
+                    self.dedup_pairs();
                 }
             }
         }
-        self.seen = seen;
-        self.seen_set = seen_set;
+    }
+
+    fn dedup_pairs(&mut self) {
+        self.pairs.sort_unstable();
+        self.pairs.dedup();
+        self.distinct = self.pairs.len();
+    }
+}
+
+/// The tag shards of a run.
+#[derive(Debug)]
+pub(crate) struct Shards(pub Vec<Shard>);
+
+impl Default for Shards {
+    fn default() -> Self {
+        Shards((0..SHARDS).map(|_| Shard::default()).collect())
+    }
+}
+
+/// The tags of one post as counting sees them (reused between posts).
+#[derive(Default)]
+struct PostKeys {
+    keys: Vec<u32>,
+    set: FxHashSet<u32>,
+}
+
+impl PostKeys {
+    fn clear(&mut self) {
+        self.keys.clear();
+        self.set.clear();
+    }
+
+    /// True the first time `key` is seen in the post.
+    fn insert(&mut self, key: u32) -> bool {
+        if self.keys.len() < 32 {
+            if self.keys.contains(&key) {
+                return false;
+            }
+            self.keys.push(key);
+            return true;
+        }
+        if self.set.is_empty() {
+            self.set.extend(self.keys.iter().copied());
+        }
+        self.set.insert(key)
+    }
+}
+
+/// The posts of one chunk, ready to count.
+pub(crate) struct ChunkView<'a> {
+    pub posts: &'a [PostRecord],
+    pub entries: &'a [Entry],
+    /// Global bucket numbers of the chunk's bucket list.
+    pub buckets: &'a [u32],
+    pub remap: &'a Remap,
+    pub file: u32,
+}
+
+impl Shards {
+    /// Counts the posts of `chunks` (in input order) that are not marked
+    /// duplicate; each thread takes a run of shards and skips other tags.
+    pub fn count(&mut self, dict: &Dictionary, chunks: &[ChunkView<'_>]) {
+        let per = SHARDS.div_ceil(rayon::current_num_threads().max(1));
+        self.0
+            .par_chunks_mut(per)
+            .enumerate()
+            .for_each(|(group, shards)| {
+                let mine = group * per..group * per + shards.len();
+                let mut seen = PostKeys::default();
+                for chunk in chunks {
+                    for post in chunk.posts {
+                        if post.duplicate || post.tags.is_empty() {
+                            continue;
+                        }
+                        seen.clear();
+                        let bucket = chunk.buckets[post.bucket as usize];
+                        let author = post.author.map(|a| chunk.remap.author[a as usize]);
+                        let tags = post.tags.start as usize..post.tags.end as usize;
+                        for e in &chunk.entries[tags] {
+                            let spelling = chunk.remap.spelling[e.spelling as usize];
+                            let key = dict.spelling_key[spelling as usize];
+                            let shard = key as usize % SHARDS;
+                            if !mine.contains(&shard) {
+                                continue;
+                            }
+                            shards[shard - mine.start].add(&Use {
+                                bucket,
+                                key,
+                                spelling,
+                                count: e.count,
+                                at: (chunk.file, post.offset, e.first),
+                                new_in_post: seen.insert(key),
+                                author,
+                            });
+                        }
+                    }
+                }
+            });
+    }
+
+    /// The final counts.
+    pub fn finish(self, dict: &Dictionary) -> Counts {
+        // Key and bucket order: by key bytes, by start.
+        let mut key_order: Vec<u32> = (0..dict.key_text.len() as u32).collect();
+        key_order.par_sort_unstable_by(|&a, &b| {
+            dict.key_text[a as usize].cmp(&dict.key_text[b as usize])
+        });
+        let mut key_rank = vec![0u32; key_order.len()];
+        for (rank, &k) in key_order.iter().enumerate() {
+            key_rank[k as usize] = rank as u32;
+        }
+        let mut bucket_order: Vec<u32> = (0..dict.bucket_starts.len() as u32).collect();
+        bucket_order.sort_unstable_by_key(|&b| dict.bucket_starts[b as usize]);
+        let mut bucket_rank = vec![0u32; bucket_order.len()];
+        for (rank, &b) in bucket_order.iter().enumerate() {
+            bucket_rank[b as usize] = rank as u32;
+        }
+        struct Done {
+            cells: Vec<Cell>,
+            tag_authors: Vec<(u32, u64)>,
+            spellings: Vec<(u32, SpellingCount)>,
+        }
+        let done: Vec<Done> = self
+            .0
+            .into_par_iter()
+            .map(|mut shard| {
+                shard.dedup_pairs();
+                let mut authors = vec![0u64; shard.cells.len()];
+                let mut tag_pairs: Vec<u64> = Vec::with_capacity(shard.pairs.len());
+                for &p in &shard.pairs {
+                    let cell = (p >> 32) as usize;
+                    authors[cell] += 1;
+                    tag_pairs.push((u64::from(shard.cells[cell].key) << 32) | (p & 0xFFFF_FFFF));
+                }
+                drop(shard.pairs);
+                tag_pairs.sort_unstable();
+                tag_pairs.dedup();
+                let mut tag_authors: Vec<(u32, u64)> = Vec::new();
+                for p in tag_pairs {
+                    let key = key_rank[(p >> 32) as usize];
+                    match tag_authors.last_mut() {
+                        Some((k, n)) if *k == key => *n += 1,
+                        _ => tag_authors.push((key, 1)),
+                    }
+                }
+                let cells = shard
+                    .cells
+                    .iter()
+                    .zip(authors)
+                    .map(|(c, authors)| Cell {
+                        bucket: bucket_rank[c.bucket as usize],
+                        tag: key_rank[c.key as usize],
+                        tallies: Tallies {
+                            posts: c.posts,
+                            occurrences: c.occurrences,
+                            authors,
+                        },
+                    })
+                    .collect();
+                Done {
+                    cells,
+                    tag_authors,
+                    spellings: shard.spellings.into_iter().collect(),
+                }
+            })
+            .collect();
+        let mut totals = vec![Tallies::default(); key_order.len()];
+        let mut best: Vec<Option<(u32, SpellingCount)>> = vec![None; key_order.len()];
+        let mut cells = Vec::with_capacity(done.iter().map(|d| d.cells.len()).sum());
+        for d in done {
+            for c in &d.cells {
+                let t = &mut totals[c.tag as usize];
+                t.posts += c.tallies.posts;
+                t.occurrences += c.tallies.occurrences;
+            }
+            cells.extend(d.cells);
+            for (key, n) in d.tag_authors {
+                totals[key as usize].authors = n;
+            }
+            for (spelling, s) in d.spellings {
+                let key = key_rank[dict.spelling_key[spelling as usize] as usize] as usize;
+                // The spelling written most often; ties go to the one first.
+                let better = best[key].is_none_or(|(_, b)| {
+                    s.count > b.count || (s.count == b.count && s.first < b.first)
+                });
+                if better {
+                    best[key] = Some((spelling, s));
+                }
+            }
+        }
+        cells.par_sort_unstable_by_key(|c| (c.bucket, c.tag));
+        let tags = key_order
+            .iter()
+            .zip(best)
+            .map(|(&k, best)| {
+                let key = dict.key_text[k as usize].to_string();
+                TagInfo {
+                    display: best.map_or_else(
+                        || key.clone(),
+                        |(s, _)| dict.spelling_text[s as usize].to_string(),
+                    ),
+                    key,
+                }
+            })
+            .collect();
+        let buckets = bucket_order
+            .iter()
+            .map(|&b| dict.bucket_starts[b as usize])
+            .collect();
+        Counts {
+            tags,
+            buckets,
+            cells,
+            totals,
+        }
     }
 }
 
@@ -297,116 +556,6 @@ pub struct Counts {
 }
 
 impl Counts {
-    /// Merges worker tallies.
-    pub(crate) fn merge(tallies: Vec<Tally>) -> Counts {
-        // Global numbering: tags by key bytes, buckets by start.
-        let mut keys: Vec<&str> = tallies
-            .iter()
-            .flat_map(|t| t.keys.iter().map(|k| &**k))
-            .collect();
-        keys.sort_unstable();
-        keys.dedup();
-        let tag_index: FxHashMap<&str, u32> = keys
-            .iter()
-            .enumerate()
-            .map(|(i, k)| (*k, i as u32))
-            .collect();
-        let mut buckets: Vec<i64> = tallies
-            .iter()
-            .flat_map(|t| t.buckets.iter().copied())
-            .collect();
-        buckets.sort_unstable();
-        buckets.dedup();
-        let bucket_index: FxHashMap<i64, u32> = buckets
-            .iter()
-            .enumerate()
-            .map(|(i, b)| (*b, i as u32))
-            .collect();
-
-        let mut spellings: Vec<Vec<Spelling>> = vec![Vec::new(); keys.len()];
-        // Sized up front: growing these tables rehashes millions of entries.
-        let cell_count: usize = tallies.iter().map(|t| t.cells.len()).sum();
-        let pair_count: usize = tallies.iter().map(|t| t.authors.len()).sum();
-        let mut cells: FxHashMap<u64, Tallies> =
-            FxHashMap::with_capacity_and_hasher(cell_count, Default::default());
-        let mut pairs: FxHashSet<(u64, u64)> =
-            FxHashSet::with_capacity_and_hasher(pair_count, Default::default());
-        for t in &tallies {
-            let tag_map: Vec<u32> = t.keys.iter().map(|k| tag_index[&**k]).collect();
-            let bucket_map: Vec<u32> = t.buckets.iter().map(|b| bucket_index[b]).collect();
-            let remap = |key: u64| {
-                cell_key(
-                    bucket_map[(key >> 32) as usize],
-                    tag_map[(key & 0xFFFF_FFFF) as usize],
-                )
-            };
-            for (local, list) in t.spellings.iter().enumerate() {
-                let global = &mut spellings[tag_map[local] as usize];
-                for s in list {
-                    match global.iter_mut().find(|g| g.text == s.text) {
-                        Some(g) => {
-                            g.count += s.count;
-                            g.first = g.first.min(s.first);
-                        }
-                        None => global.push(s.clone()),
-                    }
-                }
-            }
-            for (&key, c) in &t.cells {
-                let cell = cells.entry(remap(key)).or_default();
-                cell.posts += c.posts;
-                cell.occurrences += c.occurrences;
-            }
-            pairs.extend(t.authors.iter().map(|&(key, a)| (remap(key), a)));
-        }
-        let mut tag_authors: FxHashSet<(u32, u64)> =
-            FxHashSet::with_capacity_and_hasher(pairs.len(), Default::default());
-        for &(key, a) in &pairs {
-            if let Some(c) = cells.get_mut(&key) {
-                c.authors += 1;
-            }
-            tag_authors.insert(((key & 0xFFFF_FFFF) as u32, a));
-        }
-        let mut totals = vec![Tallies::default(); keys.len()];
-        for (&key, c) in &cells {
-            let t = &mut totals[(key & 0xFFFF_FFFF) as usize];
-            t.posts += c.posts;
-            t.occurrences += c.occurrences;
-        }
-        for &(tag, _) in &tag_authors {
-            totals[tag as usize].authors += 1;
-        }
-        let mut cells: Vec<Cell> = cells
-            .into_iter()
-            .map(|(key, tallies)| Cell {
-                bucket: (key >> 32) as u32,
-                tag: (key & 0xFFFF_FFFF) as u32,
-                tallies,
-            })
-            .collect();
-        cells.sort_unstable_by_key(|c| (c.bucket, c.tag));
-        let tags = keys
-            .iter()
-            .zip(spellings)
-            .map(|(key, list)| {
-                let best = list
-                    .iter()
-                    .max_by(|a, b| a.count.cmp(&b.count).then(b.first.cmp(&a.first)))
-                    .map_or_else(|| (*key).to_owned(), |s| s.text.to_string());
-                TagInfo {
-                    key: (*key).to_owned(),
-                    display: best,
-                }
-            })
-            .collect();
-        Counts {
-            tags,
-            buckets,
-            cells,
-            totals,
-        }
-    }
-
     /// Every tag, sorted by key (byte order); cells and totals index into it.
     pub fn tags(&self) -> &[TagInfo] {
         &self.tags

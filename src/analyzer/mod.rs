@@ -1,16 +1,20 @@
 //! The pipeline, configured ([`AnalyzerBuilder`]), run ([`Analyzer`]) and
 //! its result ([`TrendReport`]).
 //!
-//! Each input is read in batches of chunks ([`crate::source::batch`]). For a
-//! batch, the chunks are parsed in parallel into bucketed, tagged posts; then
-//! duplicate post ids are marked in input order (so the first copy is the one
-//! counted, whatever the thread count); then the posts are counted in
-//! parallel, each thread into its own tally, merged once at the end.
+//! A plain file is memory-mapped and read in windows of chunks whose starts
+//! are guessed in parallel and checked ([`crate::source::split`]); a stream
+//! (standard input, gzip, zstd, UTF-16) is read ahead by a thread of its own
+//! in batches of chunks ([`crate::source::batch`]). The chunks of a window
+//! are parsed in parallel into bucketed, tagged posts; then duplicate post
+//! ids are marked, each thread walking its share of the id sets in input
+//! order (so the first copy is the one counted, whatever the thread count);
+//! then the posts are counted in parallel, each thread counting its own tags
+//! ([`crate::count`]), so nothing is merged at the end.
 
 use std::fs::File;
 use std::io::{self, Cursor, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::{Mutex, PoisonError, mpsc};
 
 use memmap2::{Advice, Mmap, UncheckedAdvice};
 
@@ -19,7 +23,7 @@ use rustc_hash::FxHashSet;
 use serde::Serialize;
 
 use crate::bucket::{BucketSpec, Bucketer};
-use crate::count::{Counts, Tally};
+use crate::count::{ChunkView, Counts, Dictionary, Local, Shards};
 use crate::diagnostics::{Diagnostics, Skip, SkipReason};
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::report;
@@ -277,8 +281,12 @@ struct InputState {
 
 /// What a run accumulates over its inputs.
 struct Run<'w> {
-    tallies: Vec<Tally>,
-    seen: FxHashSet<u64>,
+    /// Per worker thread: its numbering of spellings and authors.
+    locals: Vec<Mutex<Local>>,
+    dict: Dictionary,
+    shards: Shards,
+    /// Post ids seen, in [`ID_SHARDS`] sets by [`id_shard`].
+    seen: Vec<FxHashSet<u64>>,
     diagnostics: Diagnostics,
     summary: Summary,
     notes: Vec<String>,
@@ -323,11 +331,12 @@ impl Analyzer {
         inputs: Vec<Input>,
         skipped: Option<&mut dyn Write>,
     ) -> Result<TrendReport> {
+        let threads = rayon::current_num_threads().max(1);
         let mut run = Run {
-            tallies: (0..rayon::current_num_threads().max(1))
-                .map(|_| Tally::default())
-                .collect(),
-            seen: FxHashSet::default(),
+            locals: (0..threads).map(|_| Mutex::default()).collect(),
+            dict: Dictionary::new(threads),
+            shards: Shards::default(),
+            seen: vec![FxHashSet::default(); ID_SHARDS],
             diagnostics: Diagnostics::default(),
             summary: Summary::default(),
             notes: Vec::new(),
@@ -366,7 +375,7 @@ impl Analyzer {
         }
         run.summary.skipped = run.diagnostics.total();
         Ok(TrendReport {
-            counts: Counts::merge(run.tallies),
+            counts: run.shards.finish(&run.dict),
             diagnostics: run.diagnostics,
             summary: run.summary,
             notes: run.notes,
@@ -702,6 +711,7 @@ impl Analyzer {
     ) -> Vec<ChunkPosts> {
         let bucketer = Bucketer::new(self.config.bucket, self.config.zone);
         let keep_all = run.skipped.is_some();
+        let locals = &run.locals;
         starts
             .par_iter()
             .enumerate()
@@ -710,7 +720,12 @@ impl Analyzer {
                 |bucketer, (i, &start)| {
                     let stop = starts.get(i + 1).copied().unwrap_or(limit);
                     let end = if exact { stop } else { data.len() };
-                    self.parse_chunk(
+                    // Each worker thread numbers tags in its own table.
+                    let thread = rayon::current_thread_index().unwrap_or(0) % locals.len();
+                    let mut local = locals[thread]
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner);
+                    let mut chunk = self.parse_chunk(
                         &data[start..end],
                         stop.saturating_sub(start),
                         offset + start as u64,
@@ -718,7 +733,10 @@ impl Analyzer {
                         bucketer,
                         name,
                         keep_all,
-                    )
+                        &mut local,
+                    );
+                    chunk.thread = thread;
+                    chunk
                 },
             )
             .collect()
@@ -738,39 +756,71 @@ impl Analyzer {
         run: &mut Run<'_>,
     ) -> Result<usize> {
         let keep_all = run.skipped.is_some();
+        // Global numbers for what the threads met in these chunks.
+        for (t, local) in run.locals.iter().enumerate() {
+            let local = local.lock().unwrap_or_else(PoisonError::into_inner);
+            run.dict.sync(t, &local);
+        }
         for chunk in &mut chunks {
+            chunk.bucket_ids = chunk.buckets.iter().map(|&b| run.dict.bucket(b)).collect();
+        }
+        // Duplicate ids: each thread takes a run of id shards and walks the
+        // posts in input order, so the first copy is the one counted.
+        let mut duplicates: Vec<(usize, usize)> = Vec::new();
+        if !self.config.keep_duplicates {
+            let per = ID_SHARDS.div_ceil(rayon::current_num_threads().max(1));
+            let chunks = &chunks;
+            duplicates = run
+                .seen
+                .par_chunks_mut(per)
+                .enumerate()
+                .flat_map_iter(|(group, sets)| {
+                    let mine = group * per..group * per + sets.len();
+                    let mut found = Vec::new();
+                    for (c, chunk) in chunks.iter().enumerate() {
+                        for (p, post) in chunk.posts.iter().enumerate() {
+                            if let Some(id) = post.id {
+                                let shard = id_shard(id);
+                                if mine.contains(&shard) && !sets[shard - mine.start].insert(id) {
+                                    found.push((c, p));
+                                }
+                            }
+                        }
+                    }
+                    found
+                })
+                .collect();
+            duplicates.sort_unstable();
+        }
+        // In input order: number lines, drop duplicates, gather what was
+        // skipped.
+        let mut duplicates = duplicates.into_iter().peekable();
+        for (c, chunk) in chunks.iter_mut().enumerate() {
             for s in chunk.diagnostics.samples_mut() {
                 s.location.line += state.line;
             }
-            let mut duplicates = Diagnostics::keeping_all(keep_all);
-            for post in &mut chunk.posts {
-                post.line += state.line;
-                if self.config.keep_duplicates {
-                    continue;
-                }
-                if let Some(id) = post.id
-                    && !run.seen.insert(id)
-                {
-                    post.duplicate = true;
-                    chunk.summary.posts -= 1;
-                    chunk.summary.posts_with_tags -= u64::from(!post.tags.is_empty());
-                    chunk.summary.posts_without_author -= u64::from(post.author.is_none());
-                    duplicates.push_with(SkipReason::DuplicateId, || Skip {
-                        location: Location {
-                            file: state.name.clone(),
-                            line: post.line,
-                            byte_offset: post.offset,
-                        },
-                        reason: SkipReason::DuplicateId,
-                        detail: "this post id was seen before; the first copy is counted".into(),
-                        excerpt: {
-                            let at = (post.offset - offset) as usize;
-                            excerpt_at(data, at, at + post.len as usize)
-                        },
-                    });
-                }
+            let mut skipped = Diagnostics::keeping_all(keep_all);
+            while let Some((_, p)) = duplicates.next_if(|d| d.0 == c) {
+                let post = &mut chunk.posts[p];
+                post.duplicate = true;
+                chunk.summary.posts -= 1;
+                chunk.summary.posts_with_tags -= u64::from(!post.tags.is_empty());
+                chunk.summary.posts_without_author -= u64::from(post.author.is_none());
+                skipped.push_with(SkipReason::DuplicateId, || Skip {
+                    location: Location {
+                        file: state.name.clone(),
+                        line: post.line + state.line,
+                        byte_offset: post.offset,
+                    },
+                    reason: SkipReason::DuplicateId,
+                    detail: "this post id was seen before; the first copy is counted".into(),
+                    excerpt: {
+                        let at = (post.offset - offset) as usize;
+                        excerpt_at(data, at, at + post.len as usize)
+                    },
+                });
             }
-            chunk.diagnostics.interleave(duplicates);
+            chunk.diagnostics.interleave(skipped);
             state.line += chunk.lines;
             run.summary.add(&chunk.summary);
             run.add_skips(std::mem::take(&mut chunk.diagnostics))?;
@@ -788,19 +838,17 @@ impl Analyzer {
             (Some(s), Some(c)) => s + c.end,
             _ => 0,
         };
-        // Count: thread t takes the t-th run of chunks.
-        let per = chunks.len().div_ceil(run.tallies.len()).max(1);
-        let file = state.file;
-        run.tallies
-            .par_iter_mut()
-            .zip(chunks.par_chunks(per))
-            .for_each(|(tally, group)| {
-                for chunk in group {
-                    for post in chunk.posts.iter().filter(|p| !p.duplicate) {
-                        tally.add(post, &chunk.arena, file);
-                    }
-                }
-            });
+        let views: Vec<ChunkView<'_>> = chunks
+            .iter()
+            .map(|c| ChunkView {
+                posts: &c.posts,
+                entries: &c.tags.entries,
+                buckets: &c.bucket_ids,
+                remap: &run.dict.remaps[c.thread],
+                file: state.file,
+            })
+            .collect();
+        run.shards.count(&run.dict, &views);
         Ok(end)
     }
 }
@@ -817,6 +865,14 @@ fn map_file(f: &File) -> Option<Mmap> {
     let map = unsafe { Mmap::map(f) }.ok()?;
     let _ = map.advise(Advice::Sequential);
     Some(map)
+}
+
+/// Sets of post ids: threads share them out to mark duplicates.
+const ID_SHARDS: usize = 64;
+
+/// The set a post id belongs in (its top bits, mixed).
+fn id_shard(id: u64) -> usize {
+    (id.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize
 }
 
 /// Bytes read to sniff the format and find the header.

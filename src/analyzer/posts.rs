@@ -3,20 +3,27 @@
 
 use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
 
+use rustc_hash::FxHashMap;
+
 use super::{Analyzer, Summary};
 use crate::bucket::Bucketer;
-use crate::count::{PostRecord, TagArena};
+use crate::count::{Local, PostRecord, PostTags};
 use crate::diagnostics::{Diagnostics, Skip, SkipReason};
 use crate::error::Location;
 use crate::hashtag::hashtags;
-use crate::normalize;
 use crate::source::{self, Fields, Schema, TagsFrom};
 
 /// A parsed chunk: its posts, their tags, and what was skipped.
 #[derive(Default)]
 pub(super) struct ChunkPosts {
     pub posts: Vec<PostRecord>,
-    pub arena: TagArena,
+    pub tags: PostTags,
+    /// The distinct bucket starts of the chunk's posts, which index them.
+    pub buckets: Vec<i64>,
+    /// Their global numbers, once the chunk is counted.
+    pub bucket_ids: Vec<u32>,
+    /// The worker thread whose [`Local`] numbered the chunk's tags.
+    pub thread: usize,
     pub diagnostics: Diagnostics,
     pub summary: Summary,
     pub lines: u64,
@@ -78,12 +85,14 @@ impl Analyzer {
         bucketer: &mut Bucketer,
         name: &str,
         keep_all: bool,
+        local: &mut Local,
     ) -> ChunkPosts {
         let mut out = ChunkPosts {
             diagnostics: Diagnostics::keeping_all(keep_all),
             ..ChunkPosts::default()
         };
-        let mut key = String::new();
+        let mut last_bucket: Option<(i64, u32)> = None;
+        let mut bucket_index: FxHashMap<i64, u32> = FxHashMap::default();
         let scanned = schema.for_each_record(data, limit, |at, fields| {
             out.summary.records += 1;
             let location = || Location {
@@ -142,30 +151,41 @@ impl Analyzer {
                 out.summary.reposts_excluded += 1;
                 return;
             }
-            let first = out.arena.start_post();
+            let first = out.tags.start_post();
             match (self.config.tags_from, &fields.tags) {
                 (TagsFrom::Auto | TagsFrom::Field, Some(list)) => {
                     for tag in list {
-                        normalize::key_into(tag, &mut key);
-                        out.arena.push(&key, tag);
+                        out.tags.push(local.spelling(tag));
                     }
                 }
                 (TagsFrom::Field, None) => {}
                 (TagsFrom::Text, _) | (TagsFrom::Auto, None) => {
                     for h in hashtags(&text) {
-                        normalize::key_into(h.tag, &mut key);
-                        out.arena.push(&key, h.tag);
+                        out.tags.push(local.spelling(h.tag));
                     }
                 }
             }
-            let tags = first..out.arena.len();
+            let tags = first..out.tags.len();
+            let start = bucketer.start(ts);
+            let bucket = match last_bucket {
+                Some((s, i)) if s == start => i,
+                _ => {
+                    let next = out.buckets.len() as u32;
+                    let i = *bucket_index.entry(start).or_insert(next);
+                    if i == next {
+                        out.buckets.push(start);
+                    }
+                    last_bucket = Some((start, i));
+                    i
+                }
+            };
             out.summary.posts += 1;
             out.summary.posts_with_tags += u64::from(!tags.is_empty());
             out.summary.posts_without_author += u64::from(fields.author.is_none());
             out.posts.push(PostRecord {
-                bucket: bucketer.start(ts),
+                bucket,
                 id: fields.id.as_deref().map(id_key),
-                author: fields.author.as_deref().map(id_key),
+                author: fields.author.as_deref().map(|a| local.author(id_key(a))),
                 tags,
                 offset: offset + at.offset as u64,
                 len: u32::try_from(at.end - at.offset).unwrap_or(u32::MAX),

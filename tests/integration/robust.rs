@@ -71,7 +71,14 @@ fn assert_same_but_names(a: &TrendReport, b: &TrendReport) {
         r.diagnostics()
             .samples()
             .iter()
-            .map(|s| (s.location.line, s.location.byte_offset, s.reason, s.excerpt.clone()))
+            .map(|s| {
+                (
+                    s.location.line,
+                    s.location.byte_offset,
+                    s.reason,
+                    s.excerpt.clone(),
+                )
+            })
             .collect()
     };
     assert_eq!(places(a), places(b));
