@@ -160,6 +160,73 @@ pub fn count_rows(report: &TrendReport, measure: Measure, top: Option<usize>) ->
     rows
 }
 
+/// Writes the per-bucket table as CSV: the same bytes as [`count_rows`]
+/// written by [`write`] with [`OutputFormat::Csv`], without building a row
+/// per cell, each bucket formatted on its own thread.
+pub fn write_count_csv(
+    report: &TrendReport,
+    measure: Measure,
+    top: Option<usize>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    use rayon::prelude::*;
+    let counts = report.counts();
+    let cells = counts.cells();
+    let mut ranges = Vec::new();
+    let mut start = 0;
+    while start < cells.len() {
+        let bucket = cells[start].bucket;
+        let len = cells[start..].partition_point(|c| c.bucket == bucket);
+        ranges.push(start..start + len);
+        start += len;
+    }
+    let blocks: Vec<::csv::Result<Vec<u8>>> = ranges
+        .into_par_iter()
+        .map(|range| {
+            let cells = &cells[range];
+            let label = report
+                .bucketer()
+                .format(counts.buckets()[cells[0].bucket as usize]);
+            let ranked = rank::rank(
+                cells
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| (i as u32, measure.of(&c.tallies) as f64)),
+                top,
+            );
+            let mut w = ::csv::WriterBuilder::new()
+                .has_headers(false)
+                .from_writer(Vec::with_capacity(ranked.len() * 40));
+            let mut n = [
+                itoa::Buffer::new(),
+                itoa::Buffer::new(),
+                itoa::Buffer::new(),
+            ];
+            for r in ranked {
+                let c = &cells[r.tag as usize];
+                w.write_field(&label)?;
+                w.write_field(&counts.tags()[c.tag as usize].key)?;
+                w.write_field(n[0].format(c.tallies.posts))?;
+                w.write_field(n[1].format(c.tallies.occurrences))?;
+                w.write_field(n[2].format(c.tallies.authors))?;
+                w.write_record(None::<&[u8]>)?;
+            }
+            w.into_inner().map_err(|e| e.into_error().into())
+        })
+        .collect();
+    let mut w = ::csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(&mut *out);
+    w.write_record(CountRow::COLUMNS).map_err(csv_error)?;
+    w.flush().map_err(output_error)?;
+    drop(w);
+    for block in blocks {
+        out.write_all(&block.map_err(csv_error)?)
+            .map_err(output_error)?;
+    }
+    out.flush().map_err(output_error)
+}
+
 /// How a report is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutputFormat {

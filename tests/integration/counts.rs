@@ -186,3 +186,35 @@ fn a_post_with_many_tags_and_spellings_counts_each_once_per_post() {
     assert_eq!((t39.posts, t39.occurrences), (1, 2));
     assert_eq!(c.tags().len(), 40);
 }
+
+/// The CLI writes `count --output csv` straight from the counts, formatted in
+/// parallel; it must be the same bytes as the rows written one by one.
+#[test]
+fn fast_count_csv_equals_the_rows_written_one_by_one() {
+    let report = run_all_ways(&[fixture("clinic.csv"), fixture("clinic.jsonl")], |_| {});
+    for measure in [Measure::Posts, Measure::Occurrences, Measure::Authors] {
+        for top in [None, Some(1), Some(2)] {
+            let mut fast = Vec::new();
+            hashtrend::report::write_count_csv(&report, measure, top, &mut fast).unwrap();
+            let rows = csv_of(&count_rows(&report, measure, top));
+            assert_eq!(
+                String::from_utf8(fast).unwrap(),
+                rows,
+                "{measure:?} {top:?}"
+            );
+        }
+    }
+    let sample = hashtrend::AnalyzerBuilder::new()
+        .build()
+        .run_paths(&[concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/data/health_posts.csv"
+        )])
+        .unwrap();
+    let mut fast = Vec::new();
+    hashtrend::report::write_count_csv(&sample, Measure::Posts, None, &mut fast).unwrap();
+    assert_eq!(
+        String::from_utf8(fast).unwrap(),
+        csv_of(&count_rows(&sample, Measure::Posts, None))
+    );
+}

@@ -6,7 +6,7 @@ use std::io::{self, BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
-use hashtrend::report::{self, Row};
+use hashtrend::report::{self, OutputFormat};
 use hashtrend::{Error, ErrorKind, Input, TrendReport, hashtag, synth};
 
 use crate::args::{Cli, Command, RunArgs, RunConfig, SampleArgs};
@@ -24,8 +24,14 @@ enum Exit {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Top(a) => run(&a.run, |r, c| report::top_rows(r, c.measure, Some(a.top))),
-        Command::Count(a) => run(&a.run, |r, c| report::count_rows(r, c.measure, a.top)),
+        Command::Top(a) => run(&a.run, |r, c, out| {
+            report::write(c.output, &report::top_rows(r, c.measure, Some(a.top)), out)
+        }),
+        Command::Count(a) => run(&a.run, |r, c, out| match c.output {
+            // Millions of rows: formatted in parallel, no row structs.
+            OutputFormat::Csv => report::write_count_csv(r, c.measure, a.top, out),
+            _ => report::write(c.output, &report::count_rows(r, c.measure, a.top), out),
+        }),
         Command::Extract => extract().map(|()| Exit::Success),
         Command::Sample(a) => sample(&a).map(|()| Exit::Success),
     };
@@ -43,10 +49,10 @@ fn main() -> ExitCode {
     ExitCode::from(code as u8)
 }
 
-/// Runs the analyzer over the inputs and writes the rows `rows` makes.
-fn run<R: Row>(
+/// Runs the analyzer over the inputs, then `write`s the report.
+fn run(
     args: &RunArgs,
-    rows: impl Fn(&TrendReport, &RunConfig) -> Vec<R>,
+    write: impl Fn(&TrendReport, &RunConfig, &mut dyn Write) -> Result<(), Error>,
 ) -> Result<Exit, Error> {
     let config = args.resolve(io::stdout().is_terminal())?;
     let analyzer = config.builder.build();
@@ -79,10 +85,9 @@ fn run<R: Row>(
         eprintln!("hashtrend: no records could be read from the input");
         return Ok(Exit::Failure);
     }
-    let rows = rows(&report, &config);
     let stdout = io::stdout();
     let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
-    report::write(config.output, &rows, &mut out)?;
+    write(&report, &config, &mut out)?;
     Ok(Exit::Success)
 }
 
