@@ -3,12 +3,14 @@
 //! Counting runs in three steps, none of which depends on the number of
 //! threads or on how work was shared out:
 //!
-//! 1. While parsing, each worker thread numbers the hashtag spellings and
-//!    authors it meets in its own [`Local`] table (no locks, no sharing).
+//! 1. While parsing, each worker thread numbers the hashtag spellings it
+//!    meets in its own [`Local`] table (no locks, no sharing).
 //! 2. After each window of chunks, the [`Dictionary`] gives every new local
 //!    number a global one, in one short sequential step: the work grows with
-//!    the number of *distinct* spellings and authors, not with the posts.
-//!    Each spelling is normalized to its counting key once, here.
+//!    the number of *distinct* spellings, not with the posts. Each spelling
+//!    is normalized to its counting key once, here. Authors are numbered in
+//!    parallel: author keys fall in 64 sets ([`Authors`]), each numbered by
+//!    the thread that owns it.
 //! 3. Counting is split by tag: tag key `k` belongs to shard `k % SHARDS`,
 //!    and each thread counts only its own shards ([`Shards::count`]). All
 //!    counts of a tag live in one shard, so nothing is merged at the end.
@@ -22,6 +24,7 @@
 //! author) pairs each tag's total.
 
 use std::ops::Range;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -38,13 +41,16 @@ pub(crate) const SHARDS: usize = 64;
 
 /// One post, reduced to what counting needs. Its tags are a range of its
 /// chunk's [`Entry`] list.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(crate) struct PostRecord {
     /// Index into its chunk's list of bucket starts.
     pub bucket: u32,
     pub id: Option<u64>,
-    /// The author, numbered by the chunk's thread ([`Local::author`]).
-    pub author: Option<u32>,
+    /// The author's key (see `id_key`).
+    pub author: Option<u64>,
+    /// The author's global number ([`NO_AUTHOR`] when there is none), set
+    /// by the thread that owns the author's set before counting.
+    pub author_id: AtomicU32,
     pub tags: Range<u32>,
     /// Offset of the record in its input, for ordering and diagnostics.
     pub offset: u64,
@@ -122,13 +128,14 @@ impl PostTags {
     }
 }
 
-/// One worker thread's numbering of the spellings and authors it met.
+/// [`PostRecord::author_id`] of a post without an author.
+pub(crate) const NO_AUTHOR: u32 = u32::MAX;
+
+/// One worker thread's numbering of the spellings it met.
 #[derive(Debug, Default)]
 pub(crate) struct Local {
     spellings: FxHashMap<Box<str>, u32>,
     spelling_list: Vec<Box<str>>,
-    authors: FxHashMap<u64, u32>,
-    author_list: Vec<u64>,
 }
 
 impl Local {
@@ -142,23 +149,41 @@ impl Local {
         self.spelling_list.push(text.into());
         id
     }
+}
 
-    /// The thread's number for an author key.
-    pub fn author(&mut self, key: u64) -> u32 {
-        let next = self.author_list.len() as u32;
-        let id = *self.authors.entry(key).or_insert(next);
-        if id == next {
-            self.author_list.push(key);
-        }
-        id
+/// Global numbers for authors, in 64 sets by [`id_shard`] of the author's
+/// key: the thread that owns a set numbers its authors, in parallel with
+/// the others. Number = index in the set × 64 + set.
+#[derive(Debug)]
+pub(crate) struct Authors(pub Vec<FxHashMap<u64, u32>>);
+
+impl Default for Authors {
+    fn default() -> Self {
+        Authors(vec![FxHashMap::default(); SHARDS])
     }
+}
+
+/// The set (of [`SHARDS`]) a post id or author key belongs in: its bits,
+/// mixed, top six.
+pub(crate) fn id_shard(id: u64) -> usize {
+    (id.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize
+}
+
+/// Numbers `key` in `set` (its shard `shard`); `None` past 2^26 authors in
+/// one set (four billion in all).
+pub(crate) fn author_number(set: &mut FxHashMap<u64, u32>, shard: usize, key: u64) -> Option<u32> {
+    let next = set.len();
+    if next >= 1 << 26 && !set.contains_key(&key) {
+        return None;
+    }
+    let index = *set.entry(key).or_insert(next as u32);
+    Some((index << 6) | shard as u32)
 }
 
 /// One thread's local numbers, as global numbers.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Remap {
     pub spelling: Vec<u32>,
-    pub author: Vec<u32>,
 }
 
 /// Global numbers for spellings, tag keys, authors and bucket starts.
@@ -170,7 +195,6 @@ pub(crate) struct Dictionary {
     pub spelling_key: Vec<u32>,
     keys: FxHashMap<Box<str>, u32>,
     key_text: Vec<Box<str>>,
-    authors: FxHashMap<u64, u32>,
     buckets: FxHashMap<i64, u32>,
     bucket_starts: Vec<i64>,
     /// Per worker thread.
@@ -204,10 +228,6 @@ impl Dictionary {
                 self.spelling_key.push(k);
             }
             remap.spelling.push(id);
-        }
-        for a in &local.author_list[remap.author.len()..] {
-            let next = self.authors.len() as u32;
-            remap.author.push(*self.authors.entry(*a).or_insert(next));
         }
         self.remaps[t] = remap;
     }
@@ -372,7 +392,10 @@ impl Shards {
                         }
                         seen.clear();
                         let bucket = chunk.buckets[post.bucket as usize];
-                        let author = post.author.map(|a| chunk.remap.author[a as usize]);
+                        let author = match post.author_id.load(Ordering::Relaxed) {
+                            NO_AUTHOR => None,
+                            a => Some(a),
+                        };
                         let tags = post.tags.start as usize..post.tags.end as usize;
                         for e in &chunk.entries[tags] {
                             let spelling = chunk.remap.spelling[e.spelling as usize];

@@ -14,6 +14,7 @@
 use std::fs::File;
 use std::io::{self, Cursor, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
 use std::sync::{Mutex, PoisonError, mpsc};
 
 use memmap2::{Advice, Mmap, UncheckedAdvice};
@@ -23,7 +24,7 @@ use rustc_hash::FxHashSet;
 use serde::Serialize;
 
 use crate::bucket::{BucketSpec, Bucketer};
-use crate::count::{ChunkView, Counts, Dictionary, Local, Shards};
+use crate::count::{self, Authors, ChunkView, Counts, Dictionary, Local, SHARDS, Shards, id_shard};
 use crate::diagnostics::{Diagnostics, Skip, SkipReason};
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::report;
@@ -285,8 +286,9 @@ struct Run<'w> {
     locals: Vec<Mutex<Local>>,
     dict: Dictionary,
     shards: Shards,
-    /// Post ids seen, in [`ID_SHARDS`] sets by [`id_shard`].
+    /// Post ids seen, in [`SHARDS`] sets by [`id_shard`].
     seen: Vec<FxHashSet<u64>>,
+    authors: Authors,
     diagnostics: Diagnostics,
     summary: Summary,
     notes: Vec<String>,
@@ -336,7 +338,8 @@ impl Analyzer {
             locals: (0..threads).map(|_| Mutex::default()).collect(),
             dict: Dictionary::new(threads),
             shards: Shards::default(),
-            seen: vec![FxHashSet::default(); ID_SHARDS],
+            seen: vec![FxHashSet::default(); SHARDS],
+            authors: Authors::default(),
             diagnostics: Diagnostics::default(),
             summary: Summary::default(),
             notes: Vec::new(),
@@ -764,34 +767,57 @@ impl Analyzer {
         for chunk in &mut chunks {
             chunk.bucket_ids = chunk.buckets.iter().map(|&b| run.dict.bucket(b)).collect();
         }
-        // Duplicate ids: each thread takes a run of id shards and walks the
-        // posts in input order, so the first copy is the one counted.
-        let mut duplicates: Vec<(usize, usize)> = Vec::new();
-        if !self.config.keep_duplicates {
-            let per = ID_SHARDS.div_ceil(rayon::current_num_threads().max(1));
+        // Duplicate ids and author numbers: each thread takes a run of the
+        // sets of ids and authors and walks the posts in input order, so the
+        // first copy of an id is the one counted.
+        let per = SHARDS.div_ceil(rayon::current_num_threads().max(1));
+        let keep_duplicates = self.config.keep_duplicates;
+        let found: Vec<(Vec<(usize, usize)>, bool)> = {
             let chunks = &chunks;
-            duplicates = run
-                .seen
+            run.seen
                 .par_chunks_mut(per)
+                .zip(run.authors.0.par_chunks_mut(per))
                 .enumerate()
-                .flat_map_iter(|(group, sets)| {
-                    let mine = group * per..group * per + sets.len();
-                    let mut found = Vec::new();
+                .map(|(group, (seen, authors))| {
+                    let mine = group * per..group * per + seen.len();
+                    let mut duplicates = Vec::new();
+                    let mut full = false;
                     for (c, chunk) in chunks.iter().enumerate() {
                         for (p, post) in chunk.posts.iter().enumerate() {
-                            if let Some(id) = post.id {
+                            if let Some(id) = post.id
+                                && !keep_duplicates
+                            {
                                 let shard = id_shard(id);
-                                if mine.contains(&shard) && !sets[shard - mine.start].insert(id) {
-                                    found.push((c, p));
+                                if mine.contains(&shard) && !seen[shard - mine.start].insert(id) {
+                                    duplicates.push((c, p));
+                                }
+                            }
+                            if let Some(a) = post.author {
+                                let shard = id_shard(a);
+                                if mine.contains(&shard) {
+                                    match count::author_number(
+                                        &mut authors[shard - mine.start],
+                                        shard,
+                                        a,
+                                    ) {
+                                        Some(n) => post.author_id.store(n, Ordering::Relaxed),
+                                        None => full = true,
+                                    }
                                 }
                             }
                         }
                     }
-                    found
+                    (duplicates, full)
                 })
-                .collect();
-            duplicates.sort_unstable();
+                .collect()
+        };
+        if found.iter().any(|f| f.1) {
+            return Err(Error::config(
+                "more than four billion distinct authors: too many to count exactly",
+            ));
         }
+        let mut duplicates: Vec<(usize, usize)> = found.into_iter().flat_map(|f| f.0).collect();
+        duplicates.sort_unstable();
         // In input order: number lines, drop duplicates, gather what was
         // skipped.
         let mut duplicates = duplicates.into_iter().peekable();
@@ -865,14 +891,6 @@ fn map_file(f: &File) -> Option<Mmap> {
     let map = unsafe { Mmap::map(f) }.ok()?;
     let _ = map.advise(Advice::Sequential);
     Some(map)
-}
-
-/// Sets of post ids: threads share them out to mark duplicates.
-const ID_SHARDS: usize = 64;
-
-/// The set a post id belongs in (its top bits, mixed).
-fn id_shard(id: u64) -> usize {
-    (id.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize
 }
 
 /// Bytes read to sniff the format and find the header.

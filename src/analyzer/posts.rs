@@ -7,7 +7,9 @@ use rustc_hash::FxHashMap;
 
 use super::{Analyzer, Summary};
 use crate::bucket::Bucketer;
-use crate::count::{Local, PostRecord, PostTags};
+use std::sync::atomic::AtomicU32;
+
+use crate::count::{Local, NO_AUTHOR, PostRecord, PostTags};
 use crate::diagnostics::{Diagnostics, Skip, SkipReason};
 use crate::error::Location;
 use crate::hashtag::hashtags;
@@ -185,7 +187,8 @@ impl Analyzer {
             out.posts.push(PostRecord {
                 bucket,
                 id: fields.id.as_deref().map(id_key),
-                author: fields.author.as_deref().map(|a| local.author(id_key(a))),
+                author: fields.author.as_deref().map(id_key),
+                author_id: AtomicU32::new(NO_AUTHOR),
                 tags,
                 offset: offset + at.offset as u64,
                 len: u32::try_from(at.end - at.offset).unwrap_or(u32::MAX),
