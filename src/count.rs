@@ -131,23 +131,98 @@ impl PostTags {
 /// [`PostRecord::author_id`] of a post without an author.
 pub(crate) const NO_AUTHOR: u32 = u32::MAX;
 
-/// One worker thread's numbering of the spellings it met.
-#[derive(Debug, Default)]
+/// One worker thread's numbering of the spellings it met: an open-addressing
+/// table over one string of all spellings. A lookup hashes the spelling once
+/// and compares it word by word with at most the few entries whose hash
+/// bits match (short strings; no call to `memcmp`).
+#[derive(Debug)]
 pub(crate) struct Local {
-    spellings: FxHashMap<Box<str>, u32>,
-    spelling_list: Vec<Box<str>>,
+    /// Every spelling, back to back.
+    text: String,
+    /// (start, length) of each spelling in `text`, by number.
+    spans: Vec<(u32, u32)>,
+    /// Empty (0), or the hash's top 32 bits and the number + 1.
+    slots: Vec<u64>,
+}
+
+impl Default for Local {
+    fn default() -> Self {
+        Local {
+            text: String::new(),
+            spans: Vec::new(),
+            slots: vec![0; 1024],
+        }
+    }
+}
+
+fn spelling_hash(s: &[u8]) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(s)
+}
+
+/// Byte equality, eight bytes at a time, for short strings.
+fn same(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let (a8, a1) = a.split_at(a.len() / 8 * 8);
+    let (b8, b1) = b.split_at(a8.len());
+    a8.chunks_exact(8).zip(b8.chunks_exact(8)).all(|(x, y)| {
+        u64::from_ne_bytes(x.try_into().unwrap_or_default())
+            == u64::from_ne_bytes(y.try_into().unwrap_or_default())
+    }) && a1.iter().zip(b1).all(|(x, y)| x == y)
 }
 
 impl Local {
     /// The thread's number for a hashtag spelling (as written, no sign).
     pub fn spelling(&mut self, text: &str) -> u32 {
-        if let Some(&id) = self.spellings.get(text) {
-            return id;
+        let bytes = text.as_bytes();
+        let h = spelling_hash(bytes);
+        let tag = h >> 32;
+        let mask = self.slots.len() - 1;
+        let mut i = h as usize & mask;
+        loop {
+            let slot = self.slots[i];
+            if slot == 0 {
+                break;
+            }
+            if slot >> 32 == tag {
+                let id = (slot as u32) - 1;
+                if same(self.get(id).as_bytes(), bytes) {
+                    return id;
+                }
+            }
+            i = (i + 1) & mask;
         }
-        let id = self.spelling_list.len() as u32;
-        self.spellings.insert(text.into(), id);
-        self.spelling_list.push(text.into());
+        let id = self.spans.len() as u32;
+        self.spans
+            .push((self.text.len() as u32, bytes.len() as u32));
+        self.text.push_str(text);
+        self.slots[i] = (tag << 32) | u64::from(id + 1);
+        if self.spans.len() * 8 > self.slots.len() * 5 {
+            self.grow();
+        }
         id
+    }
+
+    /// Spelling number `id`.
+    fn get(&self, id: u32) -> &str {
+        let (start, len) = self.spans[id as usize];
+        &self.text[start as usize..(start + len) as usize]
+    }
+
+    fn grow(&mut self) {
+        let mut slots = vec![0u64; self.slots.len() * 2];
+        let mask = slots.len() - 1;
+        for id in 0..self.spans.len() as u32 {
+            let h = spelling_hash(self.get(id).as_bytes());
+            let mut i = h as usize & mask;
+            while slots[i] != 0 {
+                i = (i + 1) & mask;
+            }
+            slots[i] = ((h >> 32) << 32) | u64::from(id + 1);
+        }
+        self.slots = slots;
     }
 }
 
@@ -214,9 +289,10 @@ impl Dictionary {
     pub fn sync(&mut self, t: usize, local: &Local) {
         let mut remap = std::mem::take(&mut self.remaps[t]);
         let mut key = String::new();
-        for text in &local.spelling_list[remap.spelling.len()..] {
+        for local_id in remap.spelling.len() as u32..local.spans.len() as u32 {
+            let text = local.get(local_id);
             let next = self.spelling_text.len() as u32;
-            let id = *self.spellings.entry(text.clone()).or_insert(next);
+            let id = *self.spellings.entry(text.into()).or_insert(next);
             if id == next {
                 normalize::key_into(text, &mut key);
                 let next_key = self.key_text.len() as u32;
@@ -224,7 +300,7 @@ impl Dictionary {
                 if k == next_key {
                     self.key_text.push(key.as_str().into());
                 }
-                self.spelling_text.push(text.clone());
+                self.spelling_text.push(text.into());
                 self.spelling_key.push(k);
             }
             remap.spelling.push(id);
@@ -622,5 +698,31 @@ impl Counts {
         self.tag_index(key)
             .map(|i| self.totals[i as usize])
             .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_numbers_are_stable_through_growth() {
+        let mut local = Local::default();
+        let words: Vec<String> = (0..5000)
+            .map(|i| match i % 3 {
+                0 => format!("t{i}"),
+                1 => format!("Tag{i}longer_than_sixteen_bytes"),
+                _ => format!("健康{i}"),
+            })
+            .collect();
+        let first: Vec<u32> = words.iter().map(|w| local.spelling(w)).collect();
+        assert_eq!(first, (0..5000).collect::<Vec<u32>>());
+        for (w, id) in words.iter().zip(&first) {
+            assert_eq!(local.spelling(w), *id);
+            assert_eq!(local.get(*id), w);
+        }
+        assert_eq!(local.spelling(""), 5000);
+        assert_eq!(local.spelling("t"), 5001);
+        assert!(same(b"abcdefghij", b"abcdefghij") && !same(b"abcdefghij", b"abcdefghiJ"));
     }
 }
