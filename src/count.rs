@@ -143,7 +143,13 @@ pub(crate) struct Local {
     spans: Vec<(u32, u32)>,
     /// Empty (0), or the hash's top 32 bits and the number + 1.
     slots: Vec<u64>,
+    /// The same for the spellings met last, by other bits of the hash: a
+    /// table small enough to stay in cache, where the frequent tags are.
+    recent: Vec<u64>,
 }
+
+/// Slots of [`Local::recent`].
+const RECENT: usize = 4096;
 
 impl Default for Local {
     fn default() -> Self {
@@ -151,13 +157,17 @@ impl Default for Local {
             text: String::new(),
             spans: Vec::new(),
             slots: vec![0; 1024],
+            recent: vec![0; RECENT],
         }
     }
 }
 
+/// A spelling's hash, mixed so that its low bits (the slot) and high bits
+/// (kept beside the number) are both well spread.
 fn spelling_hash(s: &[u8]) -> u64 {
     use std::hash::BuildHasher;
-    rustc_hash::FxBuildHasher.hash_one(s)
+    let h = rustc_hash::FxBuildHasher.hash_one(s);
+    (h ^ (h >> 29)).wrapping_mul(0xBF58_476D_1CE4_E5B9) ^ (h >> 32)
 }
 
 /// Byte equality, eight bytes at a time, for short strings.
@@ -179,6 +189,14 @@ impl Local {
         let bytes = text.as_bytes();
         let h = spelling_hash(bytes);
         let tag = h >> 32;
+        let r = (h >> 20) as usize % RECENT;
+        let recent = self.recent[r];
+        if recent >> 32 == tag && recent != 0 {
+            let id = (recent as u32) - 1;
+            if same(self.get(id).as_bytes(), bytes) {
+                return id;
+            }
+        }
         let mask = self.slots.len() - 1;
         let mut i = h as usize & mask;
         loop {
@@ -189,6 +207,7 @@ impl Local {
             if slot >> 32 == tag {
                 let id = (slot as u32) - 1;
                 if same(self.get(id).as_bytes(), bytes) {
+                    self.recent[r] = slot;
                     return id;
                 }
             }
@@ -199,6 +218,7 @@ impl Local {
             .push((self.text.len() as u32, bytes.len() as u32));
         self.text.push_str(text);
         self.slots[i] = (tag << 32) | u64::from(id + 1);
+        self.recent[r] = self.slots[i];
         if self.spans.len() * 8 > self.slots.len() * 5 {
             self.grow();
         }

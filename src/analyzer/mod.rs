@@ -16,6 +16,7 @@ use std::io::{self, Cursor, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::sync::{Mutex, PoisonError, mpsc};
+use std::time::{Duration, Instant};
 
 use memmap2::{Advice, Mmap, UncheckedAdvice};
 
@@ -246,6 +247,28 @@ pub struct TrendReport {
     summary: Summary,
     notes: Vec<String>,
     bucketer: Bucketer,
+    timings: Timings,
+}
+
+/// Wall time spent in each stage of a run, for profiling (the CLI prints
+/// them with `--timings`). Stages overlap nothing: they run one after the
+/// other, each on all threads.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Timings {
+    /// Placing chunk starts in mapped files (quote parity, checks).
+    pub split: Duration,
+    /// Parsing records: fields, times, hashtags, spelling numbers.
+    pub parse: Duration,
+    /// Giving spellings and buckets global numbers (sequential).
+    pub number: Duration,
+    /// Marking duplicate ids and numbering authors.
+    pub ids: Duration,
+    /// Line numbers, skipped rows and summaries, in input order.
+    pub order: Duration,
+    /// Counting posts, uses and (cell, author) pairs per tag shard.
+    pub count: Duration,
+    /// Distinct authors, sorting tags, buckets and cells.
+    pub finish: Duration,
 }
 
 impl TrendReport {
@@ -266,6 +289,10 @@ impl TrendReport {
     /// each naming the file.
     pub fn notes(&self) -> &[String] {
         &self.notes
+    }
+    /// Time spent in each stage.
+    pub fn timings(&self) -> &Timings {
+        &self.timings
     }
     /// The bucketing used (to format bucket starts).
     pub fn bucketer(&self) -> &Bucketer {
@@ -292,6 +319,7 @@ struct Run<'w> {
     diagnostics: Diagnostics,
     summary: Summary,
     notes: Vec<String>,
+    timings: Timings,
     skipped: Option<::csv::Writer<&'w mut dyn Write>>,
 }
 
@@ -343,6 +371,7 @@ impl Analyzer {
             diagnostics: Diagnostics::default(),
             summary: Summary::default(),
             notes: Vec::new(),
+            timings: Timings::default(),
             skipped: skipped.map(|w| ::csv::WriterBuilder::new().from_writer(w)),
         };
         if let Some(w) = &mut run.skipped {
@@ -378,10 +407,16 @@ impl Analyzer {
         }
         run.summary.skipped = run.diagnostics.total();
         Ok(TrendReport {
-            counts: run.shards.finish(&run.dict),
+            counts: {
+                let t = Instant::now();
+                let counts = run.shards.finish(&run.dict);
+                run.timings.finish += t.elapsed();
+                counts
+            },
             diagnostics: run.diagnostics,
             summary: run.summary,
             notes: run.notes,
+            timings: run.timings,
             bucketer: Bucketer::new(self.config.bucket, self.config.zone),
         })
     }
@@ -519,7 +554,9 @@ impl Analyzer {
         while pos < map.len() {
             let data = &map[pos..];
             let limit = window.min(data.len());
+            let t = Instant::now();
             let mut starts = split::starts(data, limit, chunk, ends);
+            let split_time = t.elapsed();
             let mut chunks = self.parse_chunks(
                 data,
                 pos as u64,
@@ -551,6 +588,8 @@ impl Analyzer {
                 ));
                 starts.extend(exact);
             }
+            run.timings.split += split_time;
+            run.timings.parse += t.elapsed() - split_time;
             let consumed = self.count_chunks(data, pos as u64, &starts, chunks, &mut state, run)?;
             pos += consumed.max(1);
             // Hand the pages read back: the page cache keeps them, but they
@@ -650,6 +689,7 @@ impl Analyzer {
             let batch = batch.map_err(|e| source::read_error(e, &state.name))?;
             let starts: Vec<usize> = batch.chunks.iter().map(|c| c.start).collect();
             let offset = base + batch.offset;
+            let t = Instant::now();
             let chunks = self.parse_chunks(
                 &batch.data,
                 offset,
@@ -660,6 +700,7 @@ impl Analyzer {
                 &state.name,
                 run,
             );
+            run.timings.parse += t.elapsed();
             self.count_chunks(&batch.data, offset, &starts, chunks, state, run)?;
         }
         Ok(())
@@ -759,6 +800,7 @@ impl Analyzer {
         run: &mut Run<'_>,
     ) -> Result<usize> {
         let keep_all = run.skipped.is_some();
+        let t = Instant::now();
         // Global numbers for what the threads met in these chunks.
         for (t, local) in run.locals.iter().enumerate() {
             let local = local.lock().unwrap_or_else(PoisonError::into_inner);
@@ -767,6 +809,7 @@ impl Analyzer {
         for chunk in &mut chunks {
             chunk.bucket_ids = chunk.buckets.iter().map(|&b| run.dict.bucket(b)).collect();
         }
+        let t = lap(&mut run.timings.number, t);
         // Duplicate ids and author numbers: each thread takes a run of the
         // sets of ids and authors and walks the posts in input order, so the
         // first copy of an id is the one counted.
@@ -818,6 +861,7 @@ impl Analyzer {
         }
         let mut duplicates: Vec<(usize, usize)> = found.into_iter().flat_map(|f| f.0).collect();
         duplicates.sort_unstable();
+        let t = lap(&mut run.timings.ids, t);
         // In input order: number lines, drop duplicates, gather what was
         // skipped.
         let mut duplicates = duplicates.into_iter().peekable();
@@ -864,6 +908,7 @@ impl Analyzer {
             (Some(s), Some(c)) => s + c.end,
             _ => 0,
         };
+        let t = lap(&mut run.timings.order, t);
         let views: Vec<ChunkView<'_>> = chunks
             .iter()
             .map(|c| ChunkView {
@@ -875,8 +920,16 @@ impl Analyzer {
             })
             .collect();
         run.shards.count(&run.dict, &views);
+        lap(&mut run.timings.count, t);
         Ok(end)
     }
+}
+
+/// Adds the time since `since` to `stage`; returns now.
+fn lap(stage: &mut Duration, since: Instant) -> Instant {
+    let now = Instant::now();
+    *stage += now - since;
+    now
 }
 
 /// Maps a regular, non-empty file into memory; `None` when it cannot be.

@@ -166,6 +166,70 @@ impl Record {
         }
     }
 
+    /// Parses the record starting at `start` and finds its end in the same
+    /// pass: returns one past its line feed (or the end of `buf`), and
+    /// whether it is complete (false when a quoted field is not closed; the
+    /// record then runs to the end of `buf`). Fields, line feeds inside
+    /// quotes and the record's end are exactly those of [`record_end`]
+    /// followed by [`Record::parse`].
+    pub(crate) fn parse_next(
+        &mut self,
+        buf: &[u8],
+        start: usize,
+        dialect: impl Into<Dialect>,
+    ) -> (usize, bool) {
+        let Dialect { delimiter, quoting } = dialect.into();
+        self.fields.clear();
+        self.inner_newlines = 0;
+        self.loose_quotes = 0;
+        self.quoted_fields = 0;
+        let mut pos = start;
+        loop {
+            if quoting && buf.get(pos) == Some(&b'"') {
+                let Some(close) = quoted_end(buf, pos + 1) else {
+                    return (buf.len(), false);
+                };
+                self.inner_newlines += memchr::memchr_iter(b'\n', &buf[pos..close]).count() as u64;
+                let (tail_end, next) = match memchr2(delimiter, b'\n', &buf[close..]) {
+                    Some(i) if buf[close + i] == delimiter => (close + i, Ok(close + i + 1)),
+                    Some(i) => (strip_cr(buf, close, close + i), Err(close + i + 1)),
+                    None => (strip_cr(buf, close, buf.len()), Err(buf.len())),
+                };
+                let inner = pos + 1..close - 1;
+                self.loose_quotes += usize::from(tail_end > close);
+                self.quoted_fields += 1;
+                let escaped = tail_end > close || memchr(b'"', &buf[inner.clone()]).is_some();
+                let range = if escaped { pos..tail_end } else { inner };
+                self.fields.push(Field { range, escaped });
+                match next {
+                    Ok(n) => pos = n,
+                    Err(end) => return (end, true),
+                }
+            } else {
+                match memchr2(delimiter, b'\n', &buf[pos..]) {
+                    Some(i) if buf[pos + i] == delimiter => {
+                        self.fields.push(Field {
+                            range: pos..pos + i,
+                            escaped: false,
+                        });
+                        pos += i + 1;
+                    }
+                    found => {
+                        let (line_end, end) = match found {
+                            Some(i) => (pos + i, pos + i + 1),
+                            None => (buf.len(), buf.len()),
+                        };
+                        self.fields.push(Field {
+                            range: pos..strip_cr(buf, pos, line_end),
+                            escaped: false,
+                        });
+                        return (end, true);
+                    }
+                }
+            }
+        }
+    }
+
     /// Where field `i` starts in the input.
     pub(crate) fn field_start(&self, i: usize) -> usize {
         self.fields[i].range.start
@@ -687,13 +751,12 @@ impl CsvSchema {
         let mut pos = 0;
         let mut line = 0u64;
         while pos < limit.min(chunk.len()) {
-            let end = record_end(chunk, pos, self.dialect).unwrap_or(chunk.len());
+            let (end, complete) = record.parse_next(chunk, pos, self.dialect);
             let at = RecordPos {
                 offset: pos,
                 end,
                 line,
             };
-            let complete = record.parse(chunk, pos, end, self.dialect);
             let ends_with_lf = chunk[end - 1] == b'\n';
             line += record.inner_newlines + u64::from(ends_with_lf);
             pos = end;
@@ -838,6 +901,38 @@ pub(crate) fn parse_tag_list(cell: &str) -> Vec<Cow<'static, str>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The one-pass parser ends records where `record_end` does (chunk
+        /// starts are found with it) and finds the same fields as `parse`.
+        #[test]
+        fn one_pass_parse_equals_end_then_parse(
+            input in "[a\",\n\r;]{0,40}",
+            quoting in proptest::bool::ANY,
+        ) {
+            let buf = input.as_bytes();
+            let dialect = Dialect { delimiter: b',', quoting };
+            let mut pos = 0;
+            while pos < buf.len() {
+                let mut one = Record::default();
+                let (end, complete) = one.parse_next(buf, pos, dialect);
+                let expected_end = record_end(buf, pos, dialect).unwrap_or(buf.len());
+                proptest::prop_assert_eq!(end, expected_end);
+                let mut two = Record::default();
+                let complete_two = two.parse(buf, pos, expected_end, dialect);
+                proptest::prop_assert_eq!(complete, complete_two);
+                if complete {
+                    proptest::prop_assert_eq!(one.len(), two.len());
+                    for i in 0..one.len() {
+                        proptest::prop_assert_eq!(one.field(buf, i), two.field(buf, i));
+                    }
+                    proptest::prop_assert_eq!(one.inner_newlines, two.inner_newlines);
+                    proptest::prop_assert_eq!(one.loose_quotes, two.loose_quotes);
+                }
+                pos = end;
+            }
+        }
+    }
 
     fn fields(line: &str) -> Vec<String> {
         let buf = line.as_bytes();

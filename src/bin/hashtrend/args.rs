@@ -133,6 +133,9 @@ pub struct RunArgs {
     /// (slower; for files another program may truncate while they are read).
     #[arg(long)]
     pub no_mmap: bool,
+    /// Print the wall time of each stage (parse, count, write...) to stderr.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 #[derive(Debug, Args)]

@@ -87,7 +87,23 @@ fn run(
     }
     let stdout = io::stdout();
     let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let written = std::time::Instant::now();
     write(&report, &config, &mut out)?;
+    if args.timings {
+        let t = report.timings();
+        let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+        eprintln!(
+            "hashtrend: timings (ms): split {:.1}, parse {:.1}, number {:.1}, ids {:.1}, order {:.1}, count {:.1}, finish {:.1}, write {:.1}",
+            ms(t.split),
+            ms(t.parse),
+            ms(t.number),
+            ms(t.ids),
+            ms(t.order),
+            ms(t.count),
+            ms(t.finish),
+            ms(written.elapsed())
+        );
+    }
     Ok(Exit::Success)
 }
 
