@@ -17,9 +17,10 @@
 //!
 //! Distinct authors are exact. Each counted (post, tag) with a known author
 //! appends one `(cell, author)` pair of 8 bytes (cell number and global
-//! author number, 32 bits each) to its shard; a shard sorts and deduplicates
-//! its pairs whenever they have doubled since the last time, so it holds at
-//! most about twice its distinct (bucket, tag, author) triples. At the end
+//! author number, 32 bits each) to its shard; when a shard's room is full it
+//! sorts the new pairs, merges them into its sorted distinct ones and makes
+//! room for half as many again, so it holds at most 1.5 times its distinct
+//! (bucket, tag, author) triples: 8 to 12 bytes per triple. At the end
 //! the distinct pairs give each cell its authors, and the distinct (tag,
 //! author) pairs each tag's total.
 
@@ -311,18 +312,28 @@ impl Dictionary {
         let mut key = String::new();
         for local_id in remap.spelling.len() as u32..local.spans.len() as u32 {
             let text = local.get(local_id);
-            let next = self.spelling_text.len() as u32;
-            let id = *self.spellings.entry(text.into()).or_insert(next);
-            if id == next {
-                normalize::key_into(text, &mut key);
-                let next_key = self.key_text.len() as u32;
-                let k = *self.keys.entry(key.as_str().into()).or_insert(next_key);
-                if k == next_key {
-                    self.key_text.push(key.as_str().into());
+            // Look up before inserting: most spellings are known already
+            // (another thread met them), and a key costs an allocation.
+            let id = match self.spellings.get(text) {
+                Some(&id) => id,
+                None => {
+                    let id = self.spelling_text.len() as u32;
+                    self.spellings.insert(text.into(), id);
+                    normalize::key_into(text, &mut key);
+                    let k = match self.keys.get(key.as_str()) {
+                        Some(&k) => k,
+                        None => {
+                            let k = self.key_text.len() as u32;
+                            self.keys.insert(key.as_str().into(), k);
+                            self.key_text.push(key.as_str().into());
+                            k
+                        }
+                    };
+                    self.spelling_text.push(text.into());
+                    self.spelling_key.push(k);
+                    id
                 }
-                self.spelling_text.push(text.into());
-                self.spelling_key.push(k);
-            }
+            };
             remap.spelling.push(id);
         }
         self.remaps[t] = remap;
@@ -406,20 +417,46 @@ impl Shard {
         if u.new_in_post {
             c.posts += 1;
             if let Some(a) = u.author {
-                self.pairs.push((u64::from(cell) << 32) | u64::from(a));
-                if self.pairs.len() >= 2 * self.distinct.max(1 << 14) {
+                if self.pairs.len() == self.pairs.capacity() {
                     self.dedup_pairs();
                 }
+                self.pairs.push((u64::from(cell) << 32) | u64::from(a));
             }
         }
     }
 
+    /// Sorts and deduplicates the pairs added since the last time, merges
+    /// them into the sorted distinct ones before them, and leaves room for
+    /// half as many again: a shard holds at most 1.5 times its distinct
+    /// pairs (plus a floor of [`PAIRS_FLOOR`]), never a doubled vector.
     fn dedup_pairs(&mut self) {
-        self.pairs.sort_unstable();
-        self.pairs.dedup();
-        self.distinct = self.pairs.len();
+        let mut fresh = self.pairs.split_off(self.distinct);
+        fresh.sort_unstable();
+        fresh.dedup();
+        let old = std::mem::take(&mut self.pairs);
+        let mut merged = Vec::with_capacity(old.len() + fresh.len());
+        let (mut i, mut j) = (0, 0);
+        while i < old.len() && j < fresh.len() {
+            let (a, b) = (old[i], fresh[j]);
+            merged.push(a.min(b));
+            i += usize::from(a <= b);
+            j += usize::from(b <= a);
+        }
+        merged.extend_from_slice(&old[i..]);
+        merged.extend_from_slice(&fresh[j..]);
+        let room = (merged.len() * 3 / 2).max(PAIRS_FLOOR);
+        if merged.capacity() > room {
+            merged.shrink_to(room);
+        } else {
+            merged.reserve_exact(room - merged.len());
+        }
+        self.distinct = merged.len();
+        self.pairs = merged;
     }
 }
+
+/// Room for pairs a shard starts with, and keeps at least.
+const PAIRS_FLOOR: usize = 1 << 14;
 
 /// The tag shards of a run.
 #[derive(Debug)]
@@ -427,7 +464,14 @@ pub(crate) struct Shards(pub Vec<Shard>);
 
 impl Default for Shards {
     fn default() -> Self {
-        Shards((0..SHARDS).map(|_| Shard::default()).collect())
+        Shards(
+            (0..SHARDS)
+                .map(|_| Shard {
+                    pairs: Vec::with_capacity(PAIRS_FLOOR),
+                    ..Shard::default()
+                })
+                .collect(),
+        )
     }
 }
 
@@ -744,5 +788,40 @@ mod tests {
         assert_eq!(local.spelling(""), 5000);
         assert_eq!(local.spelling("t"), 5001);
         assert!(same(b"abcdefghij", b"abcdefghij") && !same(b"abcdefghij", b"abcdefghiJ"));
+    }
+
+    #[test]
+    fn pairs_merged_in_rounds_are_the_distinct_pairs() {
+        let mut shard = Shard::default();
+        let mut all = std::collections::BTreeSet::new();
+        let mut x: u64 = 12345;
+        for i in 0..200_000u32 {
+            // A small, skewed range of cells and authors: many repeats.
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let bucket = (x >> 60) as u32;
+            let author = ((x >> 33) % 5000) as u32;
+            shard.add(&Use {
+                bucket,
+                key: 7,
+                spelling: 1,
+                count: 1,
+                at: (0, u64::from(i), 0),
+                new_in_post: true,
+                author: Some(author),
+            });
+            all.insert((bucket, author));
+            // Room never grows past 1.5 times the distinct pairs (or the floor).
+            assert!(shard.pairs.capacity() <= (shard.distinct * 3 / 2).max(PAIRS_FLOOR) + 1);
+        }
+        shard.dedup_pairs();
+        let got: Vec<(u32, u32)> = shard
+            .pairs
+            .iter()
+            .map(|&p| (shard.cells[(p >> 32) as usize].bucket, p as u32))
+            .collect();
+        let mut got_sorted = got.clone();
+        got_sorted.sort_unstable();
+        assert_eq!(got_sorted, all.into_iter().collect::<Vec<_>>());
+        assert!(got.windows(2).all(|w| w[0] != w[1]));
     }
 }

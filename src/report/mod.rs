@@ -180,49 +180,59 @@ pub fn write_count_csv(
         ranges.push(start..start + len);
         start += len;
     }
-    let blocks: Vec<::csv::Result<Vec<u8>>> = ranges
-        .into_par_iter()
-        .map(|range| {
-            let cells = &cells[range];
-            let label = report
-                .bucketer()
-                .format(counts.buckets()[cells[0].bucket as usize]);
-            let ranked = rank::rank(
-                cells
-                    .iter()
-                    .enumerate()
-                    .map(|(i, c)| (i as u32, measure.of(&c.tallies) as f64)),
-                top,
-            );
-            let mut w = ::csv::WriterBuilder::new()
-                .has_headers(false)
-                .from_writer(Vec::with_capacity(ranked.len() * 40));
-            let mut n = [
-                itoa::Buffer::new(),
-                itoa::Buffer::new(),
-                itoa::Buffer::new(),
-            ];
-            for r in ranked {
-                let c = &cells[r.tag as usize];
-                w.write_field(&label)?;
-                w.write_field(&counts.tags()[c.tag as usize].key)?;
-                w.write_field(n[0].format(c.tallies.posts))?;
-                w.write_field(n[1].format(c.tallies.occurrences))?;
-                w.write_field(n[2].format(c.tallies.authors))?;
-                w.write_record(None::<&[u8]>)?;
-            }
-            w.into_inner().map_err(|e| e.into_error().into())
-        })
-        .collect();
+    let format = |range: &std::ops::Range<usize>| -> ::csv::Result<Vec<u8>> {
+        let cells = &cells[range.clone()];
+        let label = report
+            .bucketer()
+            .format(counts.buckets()[cells[0].bucket as usize]);
+        let ranked = rank::rank(
+            cells
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (i as u32, measure.of(&c.tallies) as f64)),
+            top,
+        );
+        let mut w = ::csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_writer(Vec::with_capacity(ranked.len() * 40));
+        let mut n = [
+            itoa::Buffer::new(),
+            itoa::Buffer::new(),
+            itoa::Buffer::new(),
+        ];
+        for r in ranked {
+            let c = &cells[r.tag as usize];
+            w.write_field(&label)?;
+            w.write_field(&counts.tags()[c.tag as usize].key)?;
+            w.write_field(n[0].format(c.tallies.posts))?;
+            w.write_field(n[1].format(c.tallies.occurrences))?;
+            w.write_field(n[2].format(c.tallies.authors))?;
+            w.write_record(None::<&[u8]>)?;
+        }
+        w.into_inner().map_err(|e| e.into_error().into())
+    };
     let mut w = ::csv::WriterBuilder::new()
         .has_headers(false)
         .from_writer(&mut *out);
     w.write_record(CountRow::COLUMNS).map_err(csv_error)?;
     w.flush().map_err(output_error)?;
     drop(w);
-    for block in blocks {
-        out.write_all(&block.map_err(csv_error)?)
-            .map_err(output_error)?;
+    // A group of buckets (some 64k cells) at a time, so the formatted
+    // text in memory stays small however long the table.
+    let mut rest = &ranges[..];
+    while !rest.is_empty() {
+        let mut take = 0;
+        let mut size = 0;
+        while take < rest.len() && size < 1 << 16 {
+            size += rest[take].len();
+            take += 1;
+        }
+        let blocks: Vec<::csv::Result<Vec<u8>>> = rest[..take].par_iter().map(format).collect();
+        for block in blocks {
+            out.write_all(&block.map_err(csv_error)?)
+                .map_err(output_error)?;
+        }
+        rest = &rest[take..];
     }
     out.flush().map_err(output_error)
 }
