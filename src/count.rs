@@ -259,6 +259,77 @@ impl Default for Authors {
     }
 }
 
+/// The post ids seen so far (one of [`SHARDS`] sets), kept for their
+/// common order: exports list posts mostly in id order (Twitter and
+/// Mastodon ids grow with time). Ids are moved, sorted, from a small hash set
+/// of recent ones into a sorted array (8 bytes per id, with at most an
+/// eighth more room). An id above the array's largest needs only the small
+/// set, which stays in cache; an older one is also looked up in the array
+/// by binary search. Exact whatever the order, fastest in id order.
+#[derive(Debug, Default)]
+pub(crate) struct IdSet {
+    recent: FxHashSet<u64>,
+    sorted: Vec<u64>,
+}
+
+/// Ids an [`IdSet`] keeps in its hash set, at least.
+const RECENT_IDS: usize = 4096;
+
+impl IdSet {
+    /// Adds `id`; false if it was there already.
+    pub fn insert(&mut self, id: u64) -> bool {
+        if self.sorted.last().is_some_and(|&max| id <= max)
+            && self.sorted.binary_search(&id).is_ok()
+        {
+            return false;
+        }
+        if !self.recent.insert(id) {
+            return false;
+        }
+        if self.recent.len() >= RECENT_IDS.max(self.sorted.len() / 8) {
+            self.archive();
+        }
+        true
+    }
+
+    /// Moves the recent ids into the sorted array.
+    fn archive(&mut self) {
+        let mut fresh: Vec<u64> = self.recent.drain().collect();
+        fresh.sort_unstable();
+        let old = std::mem::take(&mut self.sorted);
+        let len = old.len() + fresh.len();
+        let mut merged = Vec::with_capacity(len + len / 8);
+        if old
+            .last()
+            .is_none_or(|&max| fresh.first().is_some_and(|&min| min > max))
+        {
+            // In id order: the new ids all come after the old.
+            merged.extend_from_slice(&old);
+            merged.extend_from_slice(&fresh);
+        } else {
+            let (mut i, mut j) = (0, 0);
+            while i < old.len() && j < fresh.len() {
+                if old[i] < fresh[j] {
+                    merged.push(old[i]);
+                    i += 1;
+                } else {
+                    merged.push(fresh[j]);
+                    j += 1;
+                }
+            }
+            merged.extend_from_slice(&old[i..]);
+            merged.extend_from_slice(&fresh[j..]);
+        }
+        self.sorted = merged;
+    }
+
+    /// Ids held.
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.recent.len() + self.sorted.len()
+    }
+}
+
 /// The set (of [`SHARDS`]) a post id or author key belongs in: its bits,
 /// mixed, top six.
 pub(crate) fn id_shard(id: u64) -> usize {
@@ -368,7 +439,9 @@ struct CellCount {
 /// The counts of the tags of one shard.
 #[derive(Debug, Default)]
 pub(crate) struct Shard {
-    cell_index: FxHashMap<u64, u32>,
+    /// Cell numbers, found by (bucket, key): the table holds only the
+    /// number (5 bytes a slot), the key is read from `cells`.
+    cell_index: hashbrown::HashTable<u32>,
     cells: Vec<CellCount>,
     spellings: FxHashMap<u32, SpellingCount>,
     /// `(cell << 32) | author` for each counted (post, tag) with an author.
@@ -391,10 +464,26 @@ pub(crate) struct Use {
 
 impl Shard {
     pub fn add(&mut self, u: &Use) {
-        let cell_key = (u64::from(u.bucket) << 32) | u64::from(u.key);
-        let next = self.cells.len() as u32;
-        let cell = *self.cell_index.entry(cell_key).or_insert(next);
+        let cell_hash = |bucket: u32, key: u32| {
+            use std::hash::BuildHasher;
+            rustc_hash::FxBuildHasher.hash_one((u64::from(bucket) << 32) | u64::from(key))
+        };
+        let cells = &self.cells;
+        let next = cells.len() as u32;
+        let cell = *self
+            .cell_index
+            .entry(
+                cell_hash(u.bucket, u.key),
+                |&i| cells[i as usize].bucket == u.bucket && cells[i as usize].key == u.key,
+                |&i| cell_hash(cells[i as usize].bucket, cells[i as usize].key),
+            )
+            .or_insert(next)
+            .get();
         if cell == next {
+            if self.cells.len() == self.cells.capacity() {
+                // Grow by a quarter, not double: millions of cells at 10M.
+                self.cells.reserve_exact((self.cells.len() / 4).max(1024));
+            }
             self.cells.push(CellCount {
                 bucket: u.bucket,
                 key: u.key,
@@ -791,13 +880,37 @@ mod tests {
     }
 
     #[test]
+    fn id_sets_agree_with_a_hash_set_in_any_order() {
+        let mut x: u64 = 99;
+        let mut next = || {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            x >> 20
+        };
+        // Ascending with repeats, then shuffled old ones, then random.
+        let mut ids: Vec<u64> = (0..60_000u64).map(|i| i * 7 + next() % 3).collect();
+        ids.extend((0..30_000).map(|_| next() % 420_000));
+        ids.extend((0..30_000).map(|_| next()));
+        let mut set = IdSet::default();
+        let mut truth = FxHashSet::default();
+        for id in ids {
+            assert_eq!(set.insert(id), truth.insert(id), "{id}");
+        }
+        assert_eq!(set.len(), truth.len());
+        assert!(set.sorted.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
     fn pairs_merged_in_rounds_are_the_distinct_pairs() {
         let mut shard = Shard::default();
         let mut all = std::collections::BTreeSet::new();
         let mut x: u64 = 12345;
         for i in 0..200_000u32 {
             // A small, skewed range of cells and authors: many repeats.
-            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             let bucket = (x >> 60) as u32;
             let author = ((x >> 33) % 5000) as u32;
             shard.add(&Use {

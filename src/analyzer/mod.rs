@@ -21,11 +21,12 @@ use std::time::{Duration, Instant};
 use memmap2::{Advice, Mmap, UncheckedAdvice};
 
 use rayon::prelude::*;
-use rustc_hash::FxHashSet;
 use serde::Serialize;
 
 use crate::bucket::{BucketSpec, Bucketer};
-use crate::count::{self, Authors, ChunkView, Counts, Dictionary, Local, SHARDS, Shards, id_shard};
+use crate::count::{
+    self, Authors, ChunkView, Counts, Dictionary, IdSet, Local, SHARDS, Shards, id_shard,
+};
 use crate::diagnostics::{Diagnostics, Skip, SkipReason};
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::report;
@@ -314,7 +315,7 @@ struct Run<'w> {
     dict: Dictionary,
     shards: Shards,
     /// Post ids seen, in [`SHARDS`] sets by [`id_shard`].
-    seen: Vec<FxHashSet<u64>>,
+    seen: Vec<IdSet>,
     authors: Authors,
     diagnostics: Diagnostics,
     summary: Summary,
@@ -366,7 +367,7 @@ impl Analyzer {
             locals: (0..threads).map(|_| Mutex::default()).collect(),
             dict: Dictionary::new(threads),
             shards: Shards::default(),
-            seen: vec![FxHashSet::default(); SHARDS],
+            seen: (0..SHARDS).map(|_| IdSet::default()).collect(),
             authors: Authors::default(),
             diagnostics: Diagnostics::default(),
             summary: Summary::default(),
@@ -954,6 +955,6 @@ fn map_file(f: &File) -> Option<Mmap> {
 const HEAD_BYTES: usize = 64 * 1024;
 /// Chunks per window of a mapped file: the records between two points where
 /// duplicates are marked in order and pages are released.
-const WINDOW_CHUNKS: usize = 64;
+const WINDOW_CHUNKS: usize = 16;
 /// Pages are released in whole pages.
 const PAGE: usize = 4096;

@@ -22,6 +22,7 @@ enum Exit {
 }
 
 fn main() -> ExitCode {
+    return_large_blocks();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Top(a) => run(&a.run, |r, c, out| {
@@ -47,6 +48,19 @@ fn main() -> ExitCode {
         }
     };
     ExitCode::from(code as u8)
+}
+
+/// glibc raises its threshold for serving allocations from their own
+/// mapping as large blocks are freed, after which freed tables stay in the
+/// heap: at 10M posts, 90 MB more peak memory. A fixed threshold of 256 KiB
+/// hands every large block back to the kernel when it is freed.
+fn return_large_blocks() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets an allocator parameter; called before any
+    // thread starts.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 256 * 1024);
+    }
 }
 
 /// Runs the analyzer over the inputs, then `write`s the report.
