@@ -376,9 +376,11 @@ pub(crate) fn is_ascii_tld(name: &[u8]) -> bool {
     let lower = &mut lower[..name.len()];
     lower.copy_from_slice(name);
     lower.make_ascii_lowercase();
-    ASCII
-        .binary_search_by(|tld| tld.as_bytes().cmp(lower))
-        .is_ok()
+    // A hash set, built once: a binary search over 1,419 names compared
+    // byte strings (memcmp) about ten times per dot in every post.
+    static SET: std::sync::LazyLock<rustc_hash::FxHashSet<&'static [u8]>> =
+        std::sync::LazyLock::new(|| ASCII.iter().map(|t| t.as_bytes()).collect());
+    SET.contains(&*lower)
 }
 
 /// The byte lengths of the names of [`NON_ASCII`] that `text` starts with,
