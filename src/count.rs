@@ -650,18 +650,31 @@ impl Shards {
 
     /// The final counts.
     pub fn finish(self, dict: &Dictionary) -> Counts {
+        // Only keys and buckets that hold a count are listed: a spelling is
+        // numbered when it is read, before its post may turn out to be a
+        // duplicate, and a bucket may hold only posts without tags.
+        let mut key_used = vec![false; dict.key_text.len()];
+        let mut bucket_used = vec![false; dict.bucket_starts.len()];
+        for c in self.0.iter().flat_map(|s| &s.cells) {
+            key_used[c.key as usize] = true;
+            bucket_used[c.bucket as usize] = true;
+        }
         // Key and bucket order: by key bytes, by start.
-        let mut key_order: Vec<u32> = (0..dict.key_text.len() as u32).collect();
+        let mut key_order: Vec<u32> = (0..dict.key_text.len() as u32)
+            .filter(|&k| key_used[k as usize])
+            .collect();
         key_order.par_sort_unstable_by(|&a, &b| {
             dict.key_text[a as usize].cmp(&dict.key_text[b as usize])
         });
-        let mut key_rank = vec![0u32; key_order.len()];
+        let mut key_rank = vec![u32::MAX; key_used.len()];
         for (rank, &k) in key_order.iter().enumerate() {
             key_rank[k as usize] = rank as u32;
         }
-        let mut bucket_order: Vec<u32> = (0..dict.bucket_starts.len() as u32).collect();
+        let mut bucket_order: Vec<u32> = (0..dict.bucket_starts.len() as u32)
+            .filter(|&b| bucket_used[b as usize])
+            .collect();
         bucket_order.sort_unstable_by_key(|&b| dict.bucket_starts[b as usize]);
-        let mut bucket_rank = vec![0u32; bucket_order.len()];
+        let mut bucket_rank = vec![u32::MAX; bucket_used.len()];
         for (rank, &b) in bucket_order.iter().enumerate() {
             bucket_rank[b as usize] = rank as u32;
         }

@@ -148,3 +148,35 @@ fn elements_of_a_lossy_array_line_stay_on_their_line() {
         assert!(r.diagnostics().total() > 0, "{name}");
     }
 }
+
+/// Found by the `jsonl` fuzz target (format sniffed, read through a map with
+/// 42-byte chunks): a wrongly guessed chunk start read a tag from inside a
+/// record; its spelling was numbered, and the tag was listed with no counts.
+/// Only tags and buckets that hold a count are listed now.
+#[test]
+fn tags_read_by_a_wrong_guess_are_not_listed() {
+    let path = crate::util::fixture("regressions/guessed_chunk_tags.csv");
+    let r = crate::util::run_all_ways(&[path], |_| {});
+    // #MedEd is inside a record whose quote never closes: not a tag.
+    assert_eq!(r.counts().tag_index("meded"), None);
+    assert!(r.counts().totals().iter().all(|t| t.occurrences > 0));
+}
+
+/// A duplicate's tags are read before it is known to be one, and a bucket
+/// may hold only posts without tags: neither may appear in the counts.
+#[test]
+fn only_tags_and_buckets_with_counts_are_listed() {
+    let csv = "id,created_at,author_id,text\n\
+               1,2024-06-01T10:00:00Z,a,#kept\n\
+               1,2024-06-01T11:00:00Z,b,#onlyinduplicate\n\
+               2,2024-06-02T10:00:00Z,c,no tags on this day\n\
+               3,2024-06-03T10:00:00Z,d,#kept again\n";
+    for chunk in [None, Some(1), Some(16)] {
+        let r = run(csv.as_bytes(), Format::Csv { delimiter: b',' }, chunk, 2).unwrap();
+        let keys: Vec<&str> = r.counts().tags().iter().map(|t| t.key.as_str()).collect();
+        assert_eq!(keys, ["kept"]);
+        assert_eq!(r.counts().buckets(), [1717200000, 1717372800]);
+        let m = run_mapped(csv.as_bytes(), Format::Csv { delimiter: b',' }, chunk, 2).unwrap();
+        assert_eq!(m.counts(), r.counts());
+    }
+}
