@@ -66,26 +66,6 @@ pub(crate) fn tag_char(c: char) -> TagChar {
     if c.is_ascii() {
         return ASCII_CLASS[c as usize];
     }
-    if let Some(&class) = BMP_CLASS.get(c as usize) {
-        return class;
-    }
-    classify(c)
-}
-
-/// Classes of the Basic Multilingual Plane, computed once on first use
-/// (64 KiB, about a millisecond): the general-category lookup is a binary
-/// search over thousands of ranges, paid once per non-ASCII character.
-static BMP_CLASS: std::sync::LazyLock<Box<[TagChar]>> = std::sync::LazyLock::new(|| {
-    (0..0x1_0000u32)
-        .map(|u| char::from_u32(u).map_or(TagChar::No, classify))
-        .collect()
-});
-
-/// Classifies `c` by R3, from the general category.
-fn classify(c: char) -> TagChar {
-    if c.is_ascii() {
-        return ASCII_CLASS[c as usize];
-    }
     if is_special(c) {
         return TagChar::Other;
     }
@@ -137,15 +117,6 @@ fn is_special(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_plane_table_agrees_with_the_general_category() {
-        for u in (0..0x11_0000u32).step_by(7).chain(0xFF00..0x1_0100) {
-            if let Some(c) = char::from_u32(u) {
-                assert_eq!(tag_char(c), classify(c), "{u:#x}");
-            }
-        }
-    }
 
     #[test]
     fn ascii_classes() {
