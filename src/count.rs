@@ -4,15 +4,15 @@
 //! threads or on how work was shared out:
 //!
 //! 1. While parsing, each worker thread numbers the hashtag spellings it
-//!    meets in its own [`Local`] table (no locks, no sharing).
-//! 2. After each window of chunks, the [`Dictionary`] gives every new local
+//!    meets in its own `Local` table (no locks, no sharing).
+//! 2. After each window of chunks, the `Dictionary` gives every new local
 //!    number a global one, in one short sequential step: the work grows with
 //!    the number of *distinct* spellings, not with the posts. Each spelling
 //!    is normalized to its counting key once, here. Authors are numbered in
-//!    parallel: author keys fall in 64 sets ([`Authors`]), each numbered by
+//!    parallel: author keys fall in 64 sets (`Authors`), each numbered by
 //!    the thread that owns it.
 //! 3. Counting is split by tag: tag key `k` belongs to shard `k % SHARDS`,
-//!    and each thread counts only its own shards ([`Shards::count`]). All
+//!    and each thread counts only its own shards (`Shards::count`). All
 //!    counts of a tag live in one shard, so nothing is merged at the end.
 //!
 //! Distinct authors are exact. Each counted (post, tag) with a known author

@@ -2,7 +2,7 @@
 //! its result ([`TrendReport`]).
 //!
 //! A plain file is memory-mapped and read in windows of chunks whose starts
-//! are guessed in parallel and checked ([`crate::source::split`]); a stream
+//! are guessed in parallel and checked (the private `source::split` module); a stream
 //! (standard input, gzip, zstd, UTF-16) is read ahead by a thread of its own
 //! in batches of chunks ([`crate::source::batch`]). The chunks of a window
 //! are parsed in parallel into bucketed, tagged posts; then duplicate post

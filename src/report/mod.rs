@@ -161,7 +161,7 @@ pub fn count_rows(report: &TrendReport, measure: Measure, top: Option<usize>) ->
 }
 
 /// Writes the per-bucket table as CSV: the same bytes as [`count_rows`]
-/// written by [`write`] with [`OutputFormat::Csv`], without building a row
+/// written by [`write()`] with [`OutputFormat::Csv`], without building a row
 /// per cell, each bucket formatted on its own thread.
 pub fn write_count_csv(
     report: &TrendReport,
