@@ -1,0 +1,213 @@
+//! One window of chunks: parsed in parallel, then, in input order, lines
+//! numbered, duplicates marked and skipped rows gathered, then counted.
+
+use std::sync::PoisonError;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use super::posts::{ChunkPosts, excerpt_at};
+use super::{Analyzer, InputState, Run};
+use crate::bucket::Bucketer;
+use crate::count::{self, ChunkView, SHARDS, id_shard};
+use crate::diagnostics::{Diagnostics, Skip, SkipReason};
+use crate::error::{Error, ErrorKind, Location, Result};
+use crate::source::Schema;
+
+impl Analyzer {
+    /// Parses, in parallel, the chunks of `data` (whose byte 0 is at
+    /// `offset` in the input) starting at `starts`: the records that start
+    /// before the next start (the last chunk: before `limit`). Records may
+    /// run past that point unless `exact`, where chunks end at the next start
+    /// (a JSON document's chunks must: its values are read to the end).
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn parse_chunks(
+        &self,
+        data: &[u8],
+        offset: u64,
+        starts: &[usize],
+        limit: usize,
+        exact: bool,
+        schema: &Schema,
+        name: &str,
+        run: &Run<'_>,
+    ) -> Vec<ChunkPosts> {
+        let bucketer = Bucketer::new(self.config.bucket, self.config.zone);
+        let keep_all = run.skipped.is_some();
+        let locals = &run.locals;
+        starts
+            .par_iter()
+            .enumerate()
+            .map_init(
+                || bucketer.clone(),
+                |bucketer, (i, &start)| {
+                    let stop = starts.get(i + 1).copied().unwrap_or(limit);
+                    let end = if exact { stop } else { data.len() };
+                    // Each worker thread numbers tags in its own table.
+                    let thread = rayon::current_thread_index().unwrap_or(0) % locals.len();
+                    let mut local = locals[thread]
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner);
+                    let mut chunk = self.parse_chunk(
+                        &data[start..end],
+                        stop.saturating_sub(start),
+                        offset + start as u64,
+                        schema,
+                        bucketer,
+                        name,
+                        keep_all,
+                        &mut local,
+                    );
+                    chunk.thread = thread;
+                    chunk
+                },
+            )
+            .collect()
+    }
+
+    /// Takes parsed chunks in input order: numbers their lines, marks
+    /// duplicate ids (so the first copy is the one counted), gathers what
+    /// was skipped, then counts the posts in parallel. Returns where the
+    /// last chunk's records end, relative to `data`.
+    pub(super) fn count_chunks(
+        &self,
+        data: &[u8],
+        offset: u64,
+        starts: &[usize],
+        mut chunks: Vec<ChunkPosts>,
+        state: &mut InputState,
+        run: &mut Run<'_>,
+    ) -> Result<usize> {
+        let keep_all = run.skipped.is_some();
+        let t = Instant::now();
+        // Global numbers for what the threads met in these chunks.
+        for (t, local) in run.locals.iter().enumerate() {
+            let local = local.lock().unwrap_or_else(PoisonError::into_inner);
+            run.dict.sync(t, &local);
+        }
+        for chunk in &mut chunks {
+            chunk.bucket_ids = chunk.buckets.iter().map(|&b| run.dict.bucket(b)).collect();
+        }
+        let t = lap(&mut run.timings.number, t);
+        // Duplicate ids and author numbers: each thread takes a run of the
+        // sets of ids and authors and walks the posts in input order, so the
+        // first copy of an id is the one counted.
+        let per = SHARDS.div_ceil(rayon::current_num_threads().max(1));
+        let keep_duplicates = self.config.keep_duplicates;
+        let found: Vec<(Vec<(usize, usize)>, bool)> = {
+            let chunks = &chunks;
+            run.seen
+                .par_chunks_mut(per)
+                .zip(run.authors.0.par_chunks_mut(per))
+                .enumerate()
+                .map(|(group, (seen, authors))| {
+                    let mine = group * per..group * per + seen.len();
+                    let mut duplicates = Vec::new();
+                    let mut full = false;
+                    for (c, chunk) in chunks.iter().enumerate() {
+                        for (p, post) in chunk.posts.iter().enumerate() {
+                            if let Some(id) = post.id
+                                && !keep_duplicates
+                            {
+                                let shard = id_shard(id);
+                                if mine.contains(&shard) && !seen[shard - mine.start].insert(id) {
+                                    duplicates.push((c, p));
+                                }
+                            }
+                            if let Some(a) = post.author {
+                                let shard = id_shard(a);
+                                if mine.contains(&shard) {
+                                    match count::author_number(
+                                        &mut authors[shard - mine.start],
+                                        shard,
+                                        a,
+                                    ) {
+                                        Some(n) => post.author_id.store(n, Ordering::Relaxed),
+                                        None => full = true,
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    (duplicates, full)
+                })
+                .collect()
+        };
+        if found.iter().any(|f| f.1) {
+            return Err(Error::config(
+                "more than four billion distinct authors: too many to count exactly",
+            ));
+        }
+        let mut duplicates: Vec<(usize, usize)> = found.into_iter().flat_map(|f| f.0).collect();
+        duplicates.sort_unstable();
+        let t = lap(&mut run.timings.ids, t);
+        // In input order: number lines, drop duplicates, gather what was
+        // skipped.
+        let mut duplicates = duplicates.into_iter().peekable();
+        for (c, chunk) in chunks.iter_mut().enumerate() {
+            for s in chunk.diagnostics.samples_mut() {
+                s.location.line += state.line;
+            }
+            let mut skipped = Diagnostics::keeping_all(keep_all);
+            while let Some((_, p)) = duplicates.next_if(|d| d.0 == c) {
+                let post = &mut chunk.posts[p];
+                post.duplicate = true;
+                chunk.summary.posts -= 1;
+                chunk.summary.posts_with_tags -= u64::from(!post.tags.is_empty());
+                chunk.summary.posts_without_author -= u64::from(post.author.is_none());
+                skipped.push_with(SkipReason::DuplicateId, || Skip {
+                    location: Location {
+                        file: state.name.clone(),
+                        line: post.line + state.line,
+                        byte_offset: post.offset,
+                    },
+                    reason: SkipReason::DuplicateId,
+                    detail: "this post id was seen before; the first copy is counted".into(),
+                    excerpt: {
+                        let at = (post.offset - offset) as usize;
+                        excerpt_at(data, at, at + post.len as usize)
+                    },
+                });
+            }
+            chunk.diagnostics.interleave(skipped);
+            state.line += chunk.lines;
+            run.summary.add(&chunk.summary);
+            run.add_skips(std::mem::take(&mut chunk.diagnostics))?;
+            if self.config.strict
+                && let Some(first) = run.diagnostics.first()
+            {
+                return Err(Error::new(ErrorKind::Strict {
+                    location: first.location.clone(),
+                    reason: first.reason,
+                    detail: first.detail.clone(),
+                }));
+            }
+        }
+        let end = match (starts.last(), chunks.last()) {
+            (Some(s), Some(c)) => s + c.end,
+            _ => 0,
+        };
+        let t = lap(&mut run.timings.order, t);
+        let views: Vec<ChunkView<'_>> = chunks
+            .iter()
+            .map(|c| ChunkView {
+                posts: &c.posts,
+                entries: &c.tags.entries,
+                buckets: &c.bucket_ids,
+                remap: &run.dict.remaps[c.thread],
+                file: state.file,
+            })
+            .collect();
+        run.shards.count(&run.dict, &views);
+        lap(&mut run.timings.count, t);
+        Ok(end)
+    }
+}
+
+/// Adds the time since `since` to `stage`; returns now.
+fn lap(stage: &mut Duration, since: Instant) -> Instant {
+    let now = Instant::now();
+    *stage += now - since;
+    now
+}
