@@ -1,0 +1,412 @@
+//! Counting by tag shard: [`Shard`] holds the cells, spelling counts and
+//! (cell, author) pairs of the tags whose key falls in it; [`Shards::count`]
+//! shares the shards out between threads, [`Shards::finish`] builds the
+//! final [`Counts`].
+
+use std::sync::atomic::Ordering;
+
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use super::tables::{Dictionary, Entry, NO_AUTHOR, PostRecord, Remap};
+use super::{Cell, Counts, Position, SHARDS, TagInfo, Tallies};
+
+/// How often one spelling was written, and where first.
+#[derive(Debug, Clone, Copy)]
+struct SpellingCount {
+    count: u64,
+    first: Position,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct CellCount {
+    bucket: u32,
+    key: u32,
+    posts: u64,
+    occurrences: u64,
+}
+
+/// The counts of the tags of one shard.
+#[derive(Debug, Default)]
+pub(crate) struct Shard {
+    /// Cell numbers, found by (bucket, key): the table holds only the
+    /// number (5 bytes a slot), the key is read from `cells`.
+    cell_index: hashbrown::HashTable<u32>,
+    cells: Vec<CellCount>,
+    spellings: FxHashMap<u32, SpellingCount>,
+    /// `(cell << 32) | author` for each counted (post, tag) with an author.
+    pairs: Vec<u64>,
+    /// Length of `pairs` after its last deduplication.
+    distinct: usize,
+}
+
+/// One counted use of a tag in a post, as a shard sees it.
+pub(crate) struct Use {
+    pub bucket: u32,
+    pub key: u32,
+    pub spelling: u32,
+    pub count: u64,
+    pub at: Position,
+    /// First use of this key in the post (so the post counts once).
+    pub new_in_post: bool,
+    pub author: Option<u32>,
+}
+
+impl Shard {
+    pub fn add(&mut self, u: &Use) {
+        let cell_hash = |bucket: u32, key: u32| {
+            use std::hash::BuildHasher;
+            rustc_hash::FxBuildHasher.hash_one((u64::from(bucket) << 32) | u64::from(key))
+        };
+        let cells = &self.cells;
+        let next = cells.len() as u32;
+        let cell = *self
+            .cell_index
+            .entry(
+                cell_hash(u.bucket, u.key),
+                |&i| cells[i as usize].bucket == u.bucket && cells[i as usize].key == u.key,
+                |&i| cell_hash(cells[i as usize].bucket, cells[i as usize].key),
+            )
+            .or_insert(next)
+            .get();
+        if cell == next {
+            if self.cells.len() == self.cells.capacity() {
+                // Grow by a quarter, not double: millions of cells at 10M.
+                self.cells.reserve_exact((self.cells.len() / 4).max(1024));
+            }
+            self.cells.push(CellCount {
+                bucket: u.bucket,
+                key: u.key,
+                posts: 0,
+                occurrences: 0,
+            });
+        }
+        let c = &mut self.cells[cell as usize];
+        c.occurrences += u.count;
+        self.spellings
+            .entry(u.spelling)
+            .and_modify(|s| {
+                s.count += u.count;
+                s.first = s.first.min(u.at);
+            })
+            .or_insert(SpellingCount {
+                count: u.count,
+                first: u.at,
+            });
+        if u.new_in_post {
+            c.posts += 1;
+            if let Some(a) = u.author {
+                if self.pairs.len() == self.pairs.capacity() {
+                    self.dedup_pairs();
+                }
+                self.pairs.push((u64::from(cell) << 32) | u64::from(a));
+            }
+        }
+    }
+
+    /// Sorts and deduplicates the pairs added since the last time, merges
+    /// them into the sorted distinct ones before them, and leaves room for
+    /// half as many again: a shard holds at most 1.5 times its distinct
+    /// pairs (plus a floor of [`PAIRS_FLOOR`]), never a doubled vector.
+    fn dedup_pairs(&mut self) {
+        let mut fresh = self.pairs.split_off(self.distinct);
+        fresh.sort_unstable();
+        fresh.dedup();
+        let old = std::mem::take(&mut self.pairs);
+        let mut merged = Vec::with_capacity(old.len() + fresh.len());
+        let (mut i, mut j) = (0, 0);
+        while i < old.len() && j < fresh.len() {
+            let (a, b) = (old[i], fresh[j]);
+            merged.push(a.min(b));
+            i += usize::from(a <= b);
+            j += usize::from(b <= a);
+        }
+        merged.extend_from_slice(&old[i..]);
+        merged.extend_from_slice(&fresh[j..]);
+        let room = (merged.len() * 3 / 2).max(PAIRS_FLOOR);
+        if merged.capacity() > room {
+            merged.shrink_to(room);
+        } else {
+            merged.reserve_exact(room - merged.len());
+        }
+        self.distinct = merged.len();
+        self.pairs = merged;
+    }
+}
+
+/// Room for pairs a shard starts with, and keeps at least.
+const PAIRS_FLOOR: usize = 1 << 14;
+
+/// The tag shards of a run.
+#[derive(Debug)]
+pub(crate) struct Shards(pub Vec<Shard>);
+
+impl Default for Shards {
+    fn default() -> Self {
+        Shards(
+            (0..SHARDS)
+                .map(|_| Shard {
+                    pairs: Vec::with_capacity(PAIRS_FLOOR),
+                    ..Shard::default()
+                })
+                .collect(),
+        )
+    }
+}
+
+/// The tags of one post as counting sees them (reused between posts).
+#[derive(Default)]
+struct PostKeys {
+    keys: Vec<u32>,
+    set: FxHashSet<u32>,
+}
+
+impl PostKeys {
+    fn clear(&mut self) {
+        self.keys.clear();
+        self.set.clear();
+    }
+
+    /// True the first time `key` is seen in the post.
+    fn insert(&mut self, key: u32) -> bool {
+        if self.keys.len() < 32 {
+            if self.keys.contains(&key) {
+                return false;
+            }
+            self.keys.push(key);
+            return true;
+        }
+        if self.set.is_empty() {
+            self.set.extend(self.keys.iter().copied());
+        }
+        self.set.insert(key)
+    }
+}
+
+/// The posts of one chunk, ready to count.
+pub(crate) struct ChunkView<'a> {
+    pub posts: &'a [PostRecord],
+    pub entries: &'a [Entry],
+    /// Global bucket numbers of the chunk's bucket list.
+    pub buckets: &'a [u32],
+    pub remap: &'a Remap,
+    pub file: u32,
+}
+
+impl Shards {
+    /// Counts the posts of `chunks` (in input order) that are not marked
+    /// duplicate; each thread takes a run of shards and skips other tags.
+    pub fn count(&mut self, dict: &Dictionary, chunks: &[ChunkView<'_>]) {
+        let per = SHARDS.div_ceil(rayon::current_num_threads().max(1));
+        self.0
+            .par_chunks_mut(per)
+            .enumerate()
+            .for_each(|(group, shards)| {
+                let mine = group * per..group * per + shards.len();
+                let mut seen = PostKeys::default();
+                for chunk in chunks {
+                    for post in chunk.posts {
+                        if post.duplicate || post.tags.is_empty() {
+                            continue;
+                        }
+                        seen.clear();
+                        let bucket = chunk.buckets[post.bucket as usize];
+                        let author = match post.author_id.load(Ordering::Relaxed) {
+                            NO_AUTHOR => None,
+                            a => Some(a),
+                        };
+                        let tags = post.tags.start as usize..post.tags.end as usize;
+                        for e in &chunk.entries[tags] {
+                            let spelling = chunk.remap.spelling[e.spelling as usize];
+                            let key = dict.spelling_key[spelling as usize];
+                            let shard = key as usize % SHARDS;
+                            if !mine.contains(&shard) {
+                                continue;
+                            }
+                            shards[shard - mine.start].add(&Use {
+                                bucket,
+                                key,
+                                spelling,
+                                count: e.count,
+                                at: (chunk.file, post.offset, e.first),
+                                new_in_post: seen.insert(key),
+                                author,
+                            });
+                        }
+                    }
+                }
+            });
+    }
+
+    /// The final counts.
+    pub fn finish(self, dict: &Dictionary) -> Counts {
+        // Only keys and buckets that hold a count are listed: a spelling is
+        // numbered when it is read, before its post may turn out to be a
+        // duplicate, and a bucket may hold only posts without tags.
+        let mut key_used = vec![false; dict.key_text.len()];
+        let mut bucket_used = vec![false; dict.bucket_starts.len()];
+        for c in self.0.iter().flat_map(|s| &s.cells) {
+            key_used[c.key as usize] = true;
+            bucket_used[c.bucket as usize] = true;
+        }
+        // Key and bucket order: by key bytes, by start.
+        let mut key_order: Vec<u32> = (0..dict.key_text.len() as u32)
+            .filter(|&k| key_used[k as usize])
+            .collect();
+        key_order.par_sort_unstable_by(|&a, &b| {
+            dict.key_text[a as usize].cmp(&dict.key_text[b as usize])
+        });
+        let mut key_rank = vec![u32::MAX; key_used.len()];
+        for (rank, &k) in key_order.iter().enumerate() {
+            key_rank[k as usize] = rank as u32;
+        }
+        let mut bucket_order: Vec<u32> = (0..dict.bucket_starts.len() as u32)
+            .filter(|&b| bucket_used[b as usize])
+            .collect();
+        bucket_order.sort_unstable_by_key(|&b| dict.bucket_starts[b as usize]);
+        let mut bucket_rank = vec![u32::MAX; bucket_used.len()];
+        for (rank, &b) in bucket_order.iter().enumerate() {
+            bucket_rank[b as usize] = rank as u32;
+        }
+        struct Done {
+            cells: Vec<Cell>,
+            tag_authors: Vec<(u32, u64)>,
+            spellings: Vec<(u32, SpellingCount)>,
+        }
+        let done: Vec<Done> = self
+            .0
+            .into_par_iter()
+            .map(|mut shard| {
+                shard.dedup_pairs();
+                let mut authors = vec![0u64; shard.cells.len()];
+                let mut tag_pairs: Vec<u64> = Vec::with_capacity(shard.pairs.len());
+                for &p in &shard.pairs {
+                    let cell = (p >> 32) as usize;
+                    authors[cell] += 1;
+                    tag_pairs.push((u64::from(shard.cells[cell].key) << 32) | (p & 0xFFFF_FFFF));
+                }
+                drop(shard.pairs);
+                tag_pairs.sort_unstable();
+                tag_pairs.dedup();
+                let mut tag_authors: Vec<(u32, u64)> = Vec::new();
+                for p in tag_pairs {
+                    let key = key_rank[(p >> 32) as usize];
+                    match tag_authors.last_mut() {
+                        Some((k, n)) if *k == key => *n += 1,
+                        _ => tag_authors.push((key, 1)),
+                    }
+                }
+                let cells = shard
+                    .cells
+                    .iter()
+                    .zip(authors)
+                    .map(|(c, authors)| Cell {
+                        bucket: bucket_rank[c.bucket as usize],
+                        tag: key_rank[c.key as usize],
+                        tallies: Tallies {
+                            posts: c.posts,
+                            occurrences: c.occurrences,
+                            authors,
+                        },
+                    })
+                    .collect();
+                Done {
+                    cells,
+                    tag_authors,
+                    spellings: shard.spellings.into_iter().collect(),
+                }
+            })
+            .collect();
+        let mut totals = vec![Tallies::default(); key_order.len()];
+        let mut best: Vec<Option<(u32, SpellingCount)>> = vec![None; key_order.len()];
+        let mut cells = Vec::with_capacity(done.iter().map(|d| d.cells.len()).sum());
+        for d in done {
+            for c in &d.cells {
+                let t = &mut totals[c.tag as usize];
+                t.posts += c.tallies.posts;
+                t.occurrences += c.tallies.occurrences;
+            }
+            cells.extend(d.cells);
+            for (key, n) in d.tag_authors {
+                totals[key as usize].authors = n;
+            }
+            for (spelling, s) in d.spellings {
+                let key = key_rank[dict.spelling_key[spelling as usize] as usize] as usize;
+                // The spelling written most often; ties go to the one first.
+                let better = best[key].is_none_or(|(_, b)| {
+                    s.count > b.count || (s.count == b.count && s.first < b.first)
+                });
+                if better {
+                    best[key] = Some((spelling, s));
+                }
+            }
+        }
+        cells.par_sort_unstable_by_key(|c| (c.bucket, c.tag));
+        let tags = key_order
+            .iter()
+            .zip(best)
+            .map(|(&k, best)| {
+                let key = dict.key_text[k as usize].to_string();
+                TagInfo {
+                    display: best.map_or_else(
+                        || key.clone(),
+                        |(s, _)| dict.spelling_text[s as usize].to_string(),
+                    ),
+                    key,
+                }
+            })
+            .collect();
+        let buckets = bucket_order
+            .iter()
+            .map(|&b| dict.bucket_starts[b as usize])
+            .collect();
+        Counts {
+            tags,
+            buckets,
+            cells,
+            totals,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pairs_merged_in_rounds_are_the_distinct_pairs() {
+        let mut shard = Shard::default();
+        let mut all = std::collections::BTreeSet::new();
+        let mut x: u64 = 12345;
+        for i in 0..200_000u32 {
+            // A small, skewed range of cells and authors: many repeats.
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let bucket = (x >> 60) as u32;
+            let author = ((x >> 33) % 5000) as u32;
+            shard.add(&Use {
+                bucket,
+                key: 7,
+                spelling: 1,
+                count: 1,
+                at: (0, u64::from(i), 0),
+                new_in_post: true,
+                author: Some(author),
+            });
+            all.insert((bucket, author));
+            // Room never grows past 1.5 times the distinct pairs (or the floor).
+            assert!(shard.pairs.capacity() <= (shard.distinct * 3 / 2).max(PAIRS_FLOOR) + 1);
+        }
+        shard.dedup_pairs();
+        let got: Vec<(u32, u32)> = shard
+            .pairs
+            .iter()
+            .map(|&p| (shard.cells[(p >> 32) as usize].bucket, p as u32))
+            .collect();
+        let mut got_sorted = got.clone();
+        got_sorted.sort_unstable();
+        assert_eq!(got_sorted, all.into_iter().collect::<Vec<_>>());
+        assert!(got.windows(2).all(|w| w[0] != w[1]));
+    }
+}
