@@ -180,7 +180,7 @@ pub fn write_count_csv(
         ranges.push(start..start + len);
         start += len;
     }
-    let format = |range: &std::ops::Range<usize>| -> ::csv::Result<Vec<u8>> {
+    let format = |range: &std::ops::Range<usize>| -> Vec<u8> {
         let cells = &cells[range.clone()];
         let label = report
             .bucketer()
@@ -192,24 +192,20 @@ pub fn write_count_csv(
                 .map(|(i, c)| (i as u32, measure.of(&c.tallies) as f64)),
             top,
         );
-        let mut w = ::csv::WriterBuilder::new()
-            .has_headers(false)
-            .from_writer(Vec::with_capacity(ranked.len() * 40));
-        let mut n = [
-            itoa::Buffer::new(),
-            itoa::Buffer::new(),
-            itoa::Buffer::new(),
-        ];
+        let mut line = Vec::with_capacity(ranked.len() * 48);
+        let mut n = itoa::Buffer::new();
         for r in ranked {
             let c = &cells[r.tag as usize];
-            w.write_field(&label)?;
-            w.write_field(&counts.tags()[c.tag as usize].key)?;
-            w.write_field(n[0].format(c.tallies.posts))?;
-            w.write_field(n[1].format(c.tallies.occurrences))?;
-            w.write_field(n[2].format(c.tallies.authors))?;
-            w.write_record(None::<&[u8]>)?;
+            csv_field(&mut line, &label);
+            line.push(b',');
+            csv_field(&mut line, &counts.tags()[c.tag as usize].key);
+            for v in [c.tallies.posts, c.tallies.occurrences, c.tallies.authors] {
+                line.push(b',');
+                line.extend_from_slice(n.format(v).as_bytes());
+            }
+            line.push(b'\n');
         }
-        w.into_inner().map_err(|e| e.into_error().into())
+        line
     };
     let mut w = ::csv::WriterBuilder::new()
         .has_headers(false)
@@ -227,14 +223,35 @@ pub fn write_count_csv(
             size += rest[take].len();
             take += 1;
         }
-        let blocks: Vec<::csv::Result<Vec<u8>>> = rest[..take].par_iter().map(format).collect();
+        let blocks: Vec<Vec<u8>> = rest[..take].par_iter().map(format).collect();
         for block in blocks {
-            out.write_all(&block.map_err(csv_error)?)
-                .map_err(output_error)?;
+            out.write_all(&block).map_err(output_error)?;
         }
         rest = &rest[take..];
     }
     out.flush().map_err(output_error)
+}
+
+/// Appends `value` as one CSV field, quoted as the `csv` crate quotes by
+/// default: only when it holds a comma, a quote or a line break (bucket
+/// labels and tag keys never do; the check keeps it right if they did).
+fn csv_field(out: &mut Vec<u8>, value: &str) {
+    let bytes = value.as_bytes();
+    if !bytes
+        .iter()
+        .any(|&b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
+    {
+        out.extend_from_slice(bytes);
+        return;
+    }
+    out.push(b'"');
+    for &b in bytes {
+        if b == b'"' {
+            out.push(b'"');
+        }
+        out.push(b);
+    }
+    out.push(b'"');
 }
 
 /// How a report is written.
@@ -291,4 +308,36 @@ pub(crate) fn csv_error(e: ::csv::Error) -> Error {
 
 pub(crate) fn output_error(e: std::io::Error) -> Error {
     Error::new(ErrorKind::Output(e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_quoted_as_the_csv_crate_quotes_them() {
+        for value in [
+            "plain",
+            "",
+            "a,b",
+            "say \"hi\"",
+            "two\nlines",
+            "cr\r",
+            "día",
+            " x ",
+        ] {
+            let mut ours = Vec::new();
+            csv_field(&mut ours, value);
+            let mut w = ::csv::WriterBuilder::new()
+                .has_headers(false)
+                .from_writer(Vec::new());
+            w.write_record([value, "z"]).unwrap();
+            let theirs = w.into_inner().unwrap();
+            ours.extend_from_slice(b",z\n");
+            assert_eq!(
+                String::from_utf8(ours).unwrap(),
+                String::from_utf8(theirs).unwrap()
+            );
+        }
+    }
 }

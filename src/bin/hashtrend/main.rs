@@ -63,10 +63,18 @@ fn return_large_blocks() {
     }
 }
 
+/// Runs `f` in `pool` if there is one, else in rayon's global pool.
+fn in_pool<R: Send>(pool: &Option<rayon::ThreadPool>, f: impl FnOnce() -> R + Send) -> R {
+    match pool {
+        Some(p) => p.install(f),
+        None => f(),
+    }
+}
+
 /// Runs the analyzer over the inputs, then `write`s the report.
 fn run(
     args: &RunArgs,
-    write: impl Fn(&TrendReport, &RunConfig, &mut dyn Write) -> Result<(), Error>,
+    write: impl Fn(&TrendReport, &RunConfig, &mut dyn Write) -> Result<(), Error> + Sync,
 ) -> Result<Exit, Error> {
     let config = args.resolve(io::stdout().is_terminal())?;
     let analyzer = config.builder.build();
@@ -86,23 +94,27 @@ fn run(
         let mut skipped = skipped;
         analyzer.run_with(inputs(), skipped.as_mut().map(|w| w as &mut dyn Write))
     };
-    let report = match config.threads {
-        Some(n) => rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
-            .build()
-            .map_err(|e| Error::config(format!("--threads: {e}")))?
-            .install(work),
-        None => work(),
-    }?;
+    // --threads N holds for the whole run, writing included.
+    let pool = match config.threads {
+        Some(n) => Some(
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .map_err(|e| Error::config(format!("--threads: {e}")))?,
+        ),
+        None => None,
+    };
+    let report = in_pool(&pool, work)?;
     print_diagnostics(&report);
     if report.summary().records == 0 && !report.notes().is_empty() {
         eprintln!("hashtrend: no records could be read from the input");
         return Ok(Exit::Failure);
     }
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let written = std::time::Instant::now();
-    write(&report, &config, &mut out)?;
+    in_pool(&pool, || {
+        let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
+        write(&report, &config, &mut out)
+    })?;
     if args.timings {
         let t = report.timings();
         let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
