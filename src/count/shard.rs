@@ -8,7 +8,7 @@ use std::sync::atomic::Ordering;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::tables::{Dictionary, Entry, NO_AUTHOR, PostRecord, Remap};
+use super::tables::{Dictionary, Entry, NO_AUTHOR, PostRecord};
 use super::{Cell, Counts, Position, SHARDS, TagInfo, Tallies};
 
 /// How often one spelling was written, and where first.
@@ -189,7 +189,8 @@ pub(crate) struct ChunkView<'a> {
     pub entries: &'a [Entry],
     /// Global bucket numbers of the chunk's bucket list.
     pub buckets: &'a [u32],
-    pub remap: &'a Remap,
+    /// The global numbers of the chunk's thread's spelling numbers.
+    pub remap: &'a [u32],
     pub file: u32,
 }
 
@@ -217,7 +218,7 @@ impl Shards {
                         };
                         let tags = post.tags.start as usize..post.tags.end as usize;
                         for e in &chunk.entries[tags] {
-                            let spelling = chunk.remap.spelling[e.spelling as usize];
+                            let spelling = chunk.remap[e.spelling as usize];
                             let key = dict.spelling_key[spelling as usize];
                             let shard = key as usize % SHARDS;
                             if !mine.contains(&shard) {

@@ -318,13 +318,7 @@ pub(crate) fn author_number(set: &mut FxHashMap<u64, u32>, shard: usize, key: u6
     Some((index << 6) | shard as u32)
 }
 
-/// One thread's local numbers, as global numbers.
-#[derive(Debug, Default, Clone)]
-pub(crate) struct Remap {
-    pub spelling: Vec<u32>,
-}
-
-/// Global numbers for spellings, tag keys, authors and bucket starts.
+/// Global numbers for spellings, tag keys and bucket starts.
 #[derive(Debug, Default)]
 pub(crate) struct Dictionary {
     spellings: FxHashMap<Box<str>, u32>,
@@ -338,15 +332,16 @@ pub(crate) struct Dictionary {
     buckets: FxHashMap<i64, u32>,
     /// Each bucket start, by number.
     pub bucket_starts: Vec<i64>,
-    /// Per worker thread.
-    pub remaps: Vec<Remap>,
+    /// Per worker thread: the global number of each of its local spelling
+    /// numbers.
+    pub remaps: Vec<Vec<u32>>,
 }
 
 impl Dictionary {
     /// A dictionary for `threads` worker threads.
     pub fn new(threads: usize) -> Self {
         Dictionary {
-            remaps: vec![Remap::default(); threads],
+            remaps: vec![Vec::new(); threads],
             ..Dictionary::default()
         }
     }
@@ -355,7 +350,7 @@ impl Dictionary {
     pub fn sync(&mut self, t: usize, local: &Local) {
         let mut remap = std::mem::take(&mut self.remaps[t]);
         let mut key = String::new();
-        for local_id in remap.spelling.len() as u32..local.spans.len() as u32 {
+        for local_id in remap.len() as u32..local.spans.len() as u32 {
             let text = local.get(local_id);
             // Look up before inserting: most spellings are known already
             // (another thread met them), and a key costs an allocation.
@@ -379,7 +374,7 @@ impl Dictionary {
                     id
                 }
             };
-            remap.spelling.push(id);
+            remap.push(id);
         }
         self.remaps[t] = remap;
     }

@@ -93,18 +93,8 @@ pub fn run_bytes(
     chunk: Option<usize>,
     threads: usize,
 ) -> hashtrend::Result<TrendReport> {
-    let mut b = AnalyzerBuilder::new();
-    b.format(Some(format));
-    if let Some(c) = chunk {
-        b.chunk_bytes(c);
-    }
-    let analyzer = b.build();
     let input = Input::from_reader("bytes", std::io::Cursor::new(data.to_vec()));
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .unwrap();
-    pool.install(|| analyzer.run(vec![input]))
+    run_input(input, format, chunk, threads)
 }
 
 /// Like [`run_bytes`], but with `data` written to a file that is read
@@ -117,8 +107,18 @@ pub fn run_mapped_bytes(
 ) -> hashtrend::Result<TrendReport> {
     let mut file = tempfile::NamedTempFile::new().unwrap();
     std::io::Write::write_all(&mut file, data).unwrap();
+    run_input(Input::from_path(file.path()), format, chunk, threads)
+}
+
+/// Runs the analyzer (files memory-mapped, the default) over one input.
+fn run_input(
+    input: Input,
+    format: hashtrend::source::Format,
+    chunk: Option<usize>,
+    threads: usize,
+) -> hashtrend::Result<TrendReport> {
     let mut b = AnalyzerBuilder::new();
-    b.format(Some(format)).mmap(true);
+    b.format(Some(format));
     if let Some(c) = chunk {
         b.chunk_bytes(c);
     }
@@ -127,7 +127,7 @@ pub fn run_mapped_bytes(
         .num_threads(threads)
         .build()
         .unwrap();
-    pool.install(|| analyzer.run(vec![Input::from_path(file.path())]))
+    pool.install(|| analyzer.run(vec![input]))
 }
 
 /// Renders rows as the CLI's CSV.
