@@ -34,7 +34,7 @@
 //! | normalize | [`normalize`] | the counting key: NFKC, then Unicode lowercase |
 //! | time | [`time`] | parses timestamps; time zones |
 //! | bucket | [`bucket`] | cuts time into minutes … months in a zone |
-//! | count | [`count`] | per (bucket, tag) posts, occurrences, distinct authors; per thread, merged |
+//! | count | [`count`] | per (bucket, tag) posts, occurrences, distinct authors; each tag counted by one thread, nothing merged |
 //! | rank | [`rank`] | orders tags by a score, ties by key |
 //! | report | [`report`] | table, CSV, JSON |
 //!

@@ -10,9 +10,9 @@ use std::sync::OnceLock;
 use hashtrend::source::Format;
 use hashtrend::{AnalyzerBuilder, Input, Result, TrendReport};
 
-/// A pool of two threads, built once. Two threads make the analyzer keep two
-/// tallies and merge them, as on any multi-core machine; run the fuzzer under
-/// `taskset -c N` to keep it on one core.
+/// A pool of two threads, built once. Two threads make the analyzer share
+/// tag shards and id sets out between threads, as on any multi-core
+/// machine; run the fuzzer under `taskset -c N` to keep it on one core.
 fn pool() -> &'static rayon::ThreadPool {
     static POOL: OnceLock<rayon::ThreadPool> = OnceLock::new();
     POOL.get_or_init(|| {
