@@ -55,7 +55,7 @@ pub mod source;
 pub mod synth;
 pub mod time;
 
-pub use analyzer::{Analyzer, AnalyzerBuilder, Input, Summary, Timings, TrendReport};
+pub use analyzer::{Activity, Analyzer, AnalyzerBuilder, Input, Summary, Timings, TrendReport};
 pub use count::{Counts, Tallies};
 pub use diagnostics::{Diagnostics, SkipReason};
 pub use error::{Error, ErrorKind, Location, Result};

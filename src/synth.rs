@@ -398,7 +398,7 @@ const fn ymd(year: i32, month: u32, day: u32) -> NaiveDate {
 /// versions. For the same reason nothing here calls libm (exp, pow, ln),
 /// whose last bit can differ between platforms.
 #[derive(Debug, Clone)]
-struct Rng {
+pub(crate) struct Rng {
     state: u64,
 }
 
@@ -408,7 +408,7 @@ const STREAM_SLOTS: u64 = 2;
 const STREAM_TEXTS: u64 = 3;
 
 impl Rng {
-    fn new(seed: u64, stream: u64) -> Self {
+    pub(crate) fn new(seed: u64, stream: u64) -> Self {
         let mut rng = Rng {
             state: seed ^ stream.wrapping_mul(0xD1B5_4A32_D192_ED03),
         };
@@ -426,7 +426,7 @@ impl Rng {
 
     /// Uniform in `0..n` by multiply-shift (Lemire); the bias is below
     /// n / 2^64 and doesn't matter here. Returns 0 when `n` is 0.
-    fn below(&mut self, n: u64) -> u64 {
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
         ((u128::from(self.next_u64()) * u128::from(n)) >> 64) as u64
     }
 
@@ -435,7 +435,7 @@ impl Rng {
     }
 
     /// Uniform in `[0, 1)` with 53 random bits.
-    fn unit(&mut self) -> f64 {
+    pub(crate) fn unit(&mut self) -> f64 {
         (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }
 

@@ -243,6 +243,21 @@ pub struct TrendReport {
     notes: Vec<String>,
     bucketer: Bucketer,
     timings: Timings,
+    activity: Activity,
+}
+
+/// When the counted posts were written: the first and last post times and
+/// the posts in every bucket that holds one, tagged or not. Trend scores
+/// use it to zero-fill series and to tell whether the last bucket is
+/// complete.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Activity {
+    /// The earliest and latest post times (Unix seconds); `None` when no
+    /// post was counted.
+    pub span: Option<(i64, i64)>,
+    /// `(bucket start, posts)` for every bucket with a counted post,
+    /// ascending by start. Duplicates left out are not in it.
+    pub posts_per_bucket: Vec<(i64, u64)>,
 }
 
 /// Wall time spent in each stage of a run, for profiling (the CLI prints
@@ -293,6 +308,10 @@ impl TrendReport {
     pub fn bucketer(&self) -> &Bucketer {
         &self.bucketer
     }
+    /// When the counted posts were written, and how many per bucket.
+    pub fn activity(&self) -> &Activity {
+        &self.activity
+    }
 }
 
 /// One input being read: its index, name and the line of its next batch.
@@ -316,6 +335,10 @@ struct Run<'w> {
     notes: Vec<String>,
     timings: Timings,
     skipped: Option<::csv::Writer<&'w mut dyn Write>>,
+    /// Counted posts by global bucket number.
+    bucket_posts: Vec<u64>,
+    /// The earliest and latest counted post times.
+    span: Option<(i64, i64)>,
 }
 
 impl Run<'_> {
@@ -368,6 +391,8 @@ impl Analyzer {
             notes: Vec::new(),
             timings: Timings::default(),
             skipped: skipped.map(|w| ::csv::WriterBuilder::new().from_writer(w)),
+            bucket_posts: Vec::new(),
+            span: None,
         };
         if let Some(w) = &mut run.skipped {
             w.write_record(["file", "line", "byte_offset", "reason", "excerpt"])
@@ -417,6 +442,20 @@ impl Analyzer {
             notes: run.notes,
             timings: run.timings,
             bucketer: Bucketer::new(self.config.bucket, self.config.zone),
+            activity: {
+                let mut posts_per_bucket: Vec<(i64, u64)> = run
+                    .bucket_posts
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, n)| **n > 0)
+                    .map(|(b, &n)| (run.dict.bucket_starts[b], n))
+                    .collect();
+                posts_per_bucket.sort_unstable();
+                Activity {
+                    span: run.span,
+                    posts_per_bucket,
+                }
+            },
         })
     }
 

@@ -24,6 +24,10 @@ pub(super) struct ChunkPosts {
     pub buckets: Vec<i64>,
     /// Their global numbers, once the chunk is counted.
     pub bucket_ids: Vec<u32>,
+    /// Posts in each of `buckets` (duplicates are taken out later).
+    pub bucket_posts: Vec<u64>,
+    /// The earliest and latest post times (duplicates included).
+    pub span: Option<(i64, i64)>,
     /// The worker thread whose [`Local`] numbered the chunk's tags.
     pub thread: usize,
     pub diagnostics: Diagnostics,
@@ -176,16 +180,23 @@ impl Analyzer {
                     let i = *bucket_index.entry(start).or_insert(next);
                     if i == next {
                         out.buckets.push(start);
+                        out.bucket_posts.push(0);
                     }
                     last_bucket = Some((start, i));
                     i
                 }
             };
             out.summary.posts += 1;
+            out.bucket_posts[bucket as usize] += 1;
+            out.span = Some(
+                out.span
+                    .map_or((ts, ts), |(lo, hi)| (lo.min(ts), hi.max(ts))),
+            );
             out.summary.posts_with_tags += u64::from(!tags.is_empty());
             out.summary.posts_without_author += u64::from(fields.author.is_none());
             out.posts.push(PostRecord {
                 bucket,
+                time: ts,
                 id: fields.id.as_deref().map(id_key),
                 author: fields.author.as_deref().map(id_key),
                 author_id: AtomicU32::new(NO_AUTHOR),

@@ -150,7 +150,9 @@ impl Analyzer {
                 s.location.line += state.line;
             }
             let mut skipped = Diagnostics::keeping_all(keep_all);
+            let mut had_duplicates = false;
             while let Some((_, p)) = duplicates.next_if(|d| d.0 == c) {
+                had_duplicates = true;
                 let post = &mut chunk.posts[p];
                 post.duplicate = true;
                 chunk.summary.posts -= 1;
@@ -171,6 +173,31 @@ impl Analyzer {
                 });
             }
             chunk.diagnostics.interleave(skipped);
+            // Posts per bucket and the time span, without the duplicates
+            // (rare: a chunk that has one walks its posts again).
+            let mut span = chunk.span;
+            if had_duplicates {
+                span = None;
+                for post in chunk.posts.iter() {
+                    if post.duplicate {
+                        chunk.bucket_posts[post.bucket as usize] -= 1;
+                    } else {
+                        span = Some(span.map_or((post.time, post.time), |(lo, hi)| {
+                            (lo.min(post.time), hi.max(post.time))
+                        }));
+                    }
+                }
+            }
+            for (&b, &n) in chunk.bucket_ids.iter().zip(&chunk.bucket_posts) {
+                let b = b as usize;
+                if b >= run.bucket_posts.len() {
+                    run.bucket_posts.resize(b + 1, 0);
+                }
+                run.bucket_posts[b] += n;
+            }
+            if let Some((lo, hi)) = span {
+                run.span = Some(run.span.map_or((lo, hi), |(a, b)| (a.min(lo), b.max(hi))));
+            }
             state.line += chunk.lines;
             run.summary.add(&chunk.summary);
             run.add_skips(std::mem::take(&mut chunk.diagnostics))?;

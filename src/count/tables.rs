@@ -17,6 +17,8 @@ use crate::normalize;
 pub(crate) struct PostRecord {
     /// Index into its chunk's list of bucket starts.
     pub bucket: u32,
+    /// The post's time, Unix seconds.
+    pub time: i64,
     pub id: Option<u64>,
     /// The author's key (see `id_key`).
     pub author: Option<u64>,

@@ -6,6 +6,7 @@
 //! [`Counts::tags`], so a ranking never depends on hash or thread order.
 
 mod measure;
+pub mod trend;
 
 pub use measure::Measure;
 

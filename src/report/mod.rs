@@ -2,13 +2,17 @@
 //! or JSON.
 //!
 //! The columns are a contract that users' scripts depend on:
-//! `top` writes `rank,tag,display,posts,occurrences,authors` and `count`
-//! writes `bucket,tag,posts,occurrences,authors`. JSON is an array of
-//! objects with the same fields, in the same order.
+//! `top` writes `rank,tag,display,posts,occurrences,authors`, `count`
+//! writes `bucket,tag,posts,occurrences,authors`, `trending` writes
+//! `rank,tag,display,bucket,method,score,observed,expected,posts,authors`
+//! and `bursts` writes `tag,start,end,bins,weight`. JSON is an array of
+//! objects with the same fields, in the same order (`trending` adds the
+//! method's `components`).
 
 mod csv;
 mod json;
 mod table;
+mod trend;
 
 use std::io::Write;
 use std::str::FromStr;
@@ -18,6 +22,7 @@ use serde::Serialize;
 pub use self::csv::CsvWriter;
 pub use self::json::JsonWriter;
 pub use self::table::TableWriter;
+pub use self::trend::{BurstRow, TrendRow, burst_rows, number, trend_rows};
 use crate::analyzer::TrendReport;
 use crate::error::{Error, ErrorKind, Result};
 use crate::rank::{self, Measure};

@@ -262,3 +262,88 @@ fn from_and_to_dates_keep_whole_days() {
         .collect();
     assert_blocks_eq!(want, out);
 }
+
+#[test]
+fn trending_and_bursts_write_the_contract_columns() {
+    let f = fixture("../../data/health_posts.csv");
+    let f = f.to_str().unwrap();
+    let out = run_ok(&["trending", f, "--at", "2024-06-07", "--top", "3"]);
+    let mut lines = out.lines();
+    assert_eq!(
+        lines.next(),
+        Some("rank,tag,display,bucket,method,score,observed,expected,posts,authors")
+    );
+    let first: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(
+        &first[..5],
+        [
+            "1",
+            "drugshortage",
+            "DrugShortage",
+            "2024-06-07T00:00:00Z",
+            "authors"
+        ]
+    );
+    assert_eq!(out.lines().count(), 4);
+
+    let json = run_ok(&[
+        "trending",
+        f,
+        "--method",
+        "poisson",
+        "--at",
+        "2024-06-07",
+        "--top",
+        "1",
+        "--output",
+        "json",
+    ]);
+    let rows: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let c = &rows[0]["components"];
+    assert!(
+        c["nu"].is_number() && c["interval"].is_array() && c["window"] == 7,
+        "{json}"
+    );
+
+    let out = run_ok(&["bursts", f, "--tag", "#WorldHealthDay"]);
+    assert_eq!(
+        out,
+        "tag,start,end,bins,weight\n".to_string()
+            + &out
+                .lines()
+                .skip(1)
+                .map(|l| format!("{l}\n"))
+                .collect::<String>()
+    );
+    let row: Vec<&str> = out.lines().nth(1).unwrap().split(',').collect();
+    assert_eq!(
+        &row[..4],
+        [
+            "worldhealthday",
+            "2024-04-07T00:00:00Z",
+            "2024-04-07T00:00:00Z",
+            "1"
+        ]
+    );
+}
+
+#[test]
+fn trending_rejects_bad_buckets_and_durations() {
+    let f = fixture("../../data/health_posts.csv");
+    let out = hashtrend()
+        .args(["trending", f.to_str().unwrap(), "--at", "2030-01-01"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--at"));
+    let out = hashtrend()
+        .args(["trending", f.to_str().unwrap(), "--at", "yesterday-ish"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = hashtrend()
+        .args(["trending", f.to_str().unwrap(), "--half-life", "4 parsecs"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -10,3 +10,4 @@ mod formats;
 mod inputs;
 mod reference;
 mod robust;
+mod trend;

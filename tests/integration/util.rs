@@ -79,6 +79,11 @@ pub fn run_all_ways(inputs: &[PathBuf], configure: impl Fn(&mut AnalyzerBuilder)
                     report.summary(),
                     "summary differs at {threads} threads, chunk {chunk:?}, mmap {mmap}"
                 );
+                assert_eq!(
+                    f.activity(),
+                    report.activity(),
+                    "activity differs at {threads} threads, chunk {chunk:?}, mmap {mmap}"
+                );
             }
         }
     }

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use hashtrend::bucket::{BucketSpec, Bucketer};
 use hashtrend::rank::Measure;
+use hashtrend::rank::trend::{TrendOptions, TrendParams};
 use hashtrend::report::OutputFormat;
 use hashtrend::source::{Columns, Format};
 use hashtrend::time::{TimeParser, Zone};
@@ -24,6 +25,17 @@ pub enum Command {
     Top(TopArgs),
     /// Count each (bucket, tag): bucket,tag,posts,occurrences,authors.
     Count(CountArgs),
+    /// Rank the tags rising in one bucket against their own history:
+    /// rank,tag,display,bucket,method,score,observed,expected,posts,authors.
+    ///
+    /// Methods: authors (default; Mastodon's score on distinct authors, peak
+    /// decaying with a half-life), change (percent vs the bucket before),
+    /// zscore, ewma, poisson (Gnip's), llr (Dunning's G² of the tag's share of
+    /// uses), burst (Kleinberg). Only rises rank.
+    Trending(TrendingArgs),
+    /// List Kleinberg burst intervals of each tag: tag,start,end,bins,weight
+    /// (`end` is the start of the burst's last bucket, inclusive).
+    Bursts(BurstsArgs),
     /// Read lines of text on stdin; write each line's hashtags as a JSON array.
     ///
     /// Tags are written as typed, without the hash sign (["BCSM","T1D"], [] for
@@ -49,6 +61,157 @@ pub struct CountArgs {
     /// Keep the first N tags of each bucket (default: all).
     #[arg(long, value_name = "N")]
     pub top: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct TrendingArgs {
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// The bucket to rank: a date (2024-06-01), a date-time, or a bucket start
+    /// as `count` prints it (default: the latest bucket if the posts reach into
+    /// its last twentieth, else the one before it).
+    #[arg(long, value_name = "BUCKET")]
+    pub at: Option<String>,
+    /// Scoring method: authors, change, zscore, ewma, poisson, llr or burst.
+    #[arg(long, value_name = "M", default_value = "authors",
+          value_parser = ["change", "zscore", "ewma", "poisson", "authors", "llr", "burst"])]
+    pub method: String,
+    /// Baseline buckets the ranked one is compared with (--baseline 1 is
+    /// Gnip's own Poisson mode and Mastodon's "yesterday").
+    #[arg(long, value_name = "N", default_value_t = 7)]
+    pub baseline: usize,
+    /// Compare with the same hour of day (sub-day buckets) or the same day of
+    /// the week (day buckets) instead of the buckets just before.
+    #[arg(long)]
+    pub seasonal: bool,
+    /// Keep the first N tags.
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub top: usize,
+    /// Fewest posts in the bucket for a tag to rank.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub min_posts: u64,
+    /// Fewest distinct authors in the bucket for a tag to rank.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub min_authors: u64,
+    /// Tags never ranked: a file with one tag per line (with or without `#`;
+    /// blank lines and lines starting with `//` are skipped).
+    #[arg(long, value_name = "FILE")]
+    pub ignore: Option<PathBuf>,
+    #[command(flatten)]
+    pub params: ParamArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct BurstsArgs {
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Only this tag (repeatable; with or without `#`, any case).
+    #[arg(long, value_name = "T")]
+    pub tag: Vec<String>,
+    #[command(flatten)]
+    pub params: ParamArgs,
+}
+
+/// The methods' parameters.
+#[derive(Debug, Args)]
+pub struct ParamArgs {
+    /// ewma: weight of the newest value, in (0, 1].
+    #[arg(long, value_name = "A", default_value_t = 0.3)]
+    pub ewma_alpha: f64,
+    /// poisson: level of the central interval.
+    #[arg(long, value_name = "L", default_value_t = 0.99)]
+    pub poisson_level: f64,
+    /// authors: fewest distinct authors for a rise to score.
+    #[arg(long, value_name = "N", default_value_t = 5.0)]
+    pub rise_authors: f64,
+    /// authors: half-life of a peak score (90s, 30m, 4h, 2d).
+    #[arg(long, value_name = "DURATION", default_value = "4h")]
+    pub half_life: String,
+    /// burst: burst rate over base rate (s > 1).
+    #[arg(long, value_name = "S", default_value_t = 2.0)]
+    pub burst_s: f64,
+    /// burst: cost of entering a burst, times ln(buckets) (γ > 0).
+    #[arg(long, value_name = "G", default_value_t = 1.0)]
+    pub burst_gamma: f64,
+}
+
+impl ParamArgs {
+    /// The library parameters, checked.
+    pub fn resolve(&self) -> Result<TrendParams, Error> {
+        let params = TrendParams {
+            ewma_alpha: self.ewma_alpha,
+            poisson_level: self.poisson_level,
+            min_rise_authors: self.rise_authors,
+            half_life: seconds(&self.half_life).ok_or_else(|| {
+                Error::config(format!(
+                    "--half-life: \"{}\" is not a duration such as 90s, 30m, 4h or 2d",
+                    self.half_life
+                ))
+            })?,
+            burst_s: self.burst_s,
+            burst_gamma: self.burst_gamma,
+        };
+        params.validate()?;
+        Ok(params)
+    }
+}
+
+/// Seconds in a duration written `<number><s|m|h|d>`.
+fn seconds(s: &str) -> Option<f64> {
+    let s = s.trim();
+    let unit = match s.chars().last()? {
+        's' => 1.0,
+        'm' => 60.0,
+        'h' => 3600.0,
+        'd' => 86_400.0,
+        _ => return None,
+    };
+    let n: f64 = s[..s.len() - 1].trim().parse().ok()?;
+    (n > 0.0 && n.is_finite()).then_some(n * unit)
+}
+
+impl TrendingArgs {
+    /// The ranking options; `zone` reads `--at`.
+    pub fn options(&self, zone: Zone, by: Measure) -> Result<TrendOptions, Error> {
+        let at = match &self.at {
+            Some(s) => Some(
+                TimeParser::new(zone, None)
+                    .parse(s)
+                    .map_err(|e| Error::config(format!("--at: {e}")))?,
+            ),
+            None => None,
+        };
+        let ignore = match &self.ignore {
+            Some(path) => std::fs::read_to_string(path)
+                .map_err(|e| {
+                    Error::new(hashtrend::ErrorKind::Io {
+                        path: path.clone(),
+                        source: e,
+                    })
+                })?
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with("//"))
+                .map(tag_key)
+                .collect(),
+            None => Default::default(),
+        };
+        Ok(TrendOptions {
+            at,
+            by,
+            baseline: self.baseline,
+            seasonal: self.seasonal,
+            top: Some(self.top),
+            min_posts: self.min_posts,
+            min_authors: self.min_authors,
+            ignore,
+        })
+    }
+}
+
+/// A tag as typed by a user (`#BCSM`, `bcsm`) as its counting key.
+pub fn tag_key(tag: &str) -> String {
+    hashtrend::normalize::key(tag.trim().trim_start_matches(['#', '＃']))
 }
 
 /// Options shared by the commands that read posts.

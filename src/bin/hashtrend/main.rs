@@ -4,12 +4,14 @@ mod args;
 
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::process::ExitCode;
+use std::str::FromStr;
 
 use clap::Parser;
+use hashtrend::rank::trend::{self, Method};
 use hashtrend::report::{self, OutputFormat};
 use hashtrend::{Error, ErrorKind, Input, TrendReport, hashtag, synth};
 
-use crate::args::{Cli, Command, RunArgs, RunConfig, SampleArgs};
+use crate::args::{Cli, Command, RunArgs, RunConfig, SampleArgs, TrendingArgs};
 
 /// How the process ends.
 #[derive(Debug, Clone, Copy)]
@@ -33,6 +35,26 @@ fn main() -> ExitCode {
             OutputFormat::Csv => report::write_count_csv(r, c.measure, a.top, out),
             _ => report::write(c.output, &report::count_rows(r, c.measure, a.top), out),
         }),
+        Command::Trending(a) => match trending_setup(&a) {
+            Ok((scorer, options)) => run(&a.run, |r, c, out| {
+                let trending = trend::trending(r, scorer.as_ref(), &options)?;
+                for note in &trending.notes {
+                    eprintln!("hashtrend: {note}");
+                }
+                eprintln!("hashtrend: {} ranks {}", trending.method, trending.why);
+                report::write(c.output, &report::trend_rows(r, &trending), out)
+            }),
+            Err(e) => Err(e),
+        },
+        Command::Bursts(a) => match a.params.resolve() {
+            Ok(params) => run(&a.run, |r, c, out| {
+                let tags: Vec<String> = a.tag.iter().map(|t| args::tag_key(t)).collect();
+                let chosen = (!tags.is_empty()).then_some(tags.as_slice());
+                let bursts = trend::bursts(r, c.measure, &params, chosen)?;
+                report::write(c.output, &report::burst_rows(r, &bursts), out)
+            }),
+            Err(e) => Err(e),
+        },
         Command::Extract => extract().map(|()| Exit::Success),
         Command::Sample(a) => sample(&a).map(|()| Exit::Success),
     };
@@ -171,6 +193,22 @@ fn print_diagnostics(report: &TrendReport) {
         ));
     }
     let _ = writeln!(err, "{line}");
+}
+
+/// The scorer and ranking options of `trending`, checked before any input
+/// is read.
+fn trending_setup(
+    a: &TrendingArgs,
+) -> Result<(Box<dyn trend::TrendScorer>, trend::TrendOptions), Error> {
+    let params = a.params.resolve()?;
+    let scorer = Method::from_str(&a.method)?.scorer(&params);
+    let zone = a
+        .run
+        .tz
+        .parse()
+        .map_err(|e| Error::config(format!("--tz: {e}")))?;
+    let options = a.options(zone, a.run.by.parse()?)?;
+    Ok((scorer, options))
 }
 
 /// `hashtrend extract`: one JSON array of tags per input line.
