@@ -8,19 +8,20 @@ use hashtrend::rank::trend::eval;
 fn main() {
     let n = 2000;
     let labelled = eval::series(42, n);
-    let figures = eval::evaluate(&labelled);
+    let figures = eval::evaluate(&labelled, &eval::configurations());
     println!(
         "{n} series of {} days (seed 42): a fifth each noise only, pulses, ramps, level shifts and one-account floods\n",
         eval::DAYS
     );
     println!(
-        "| method | threshold | precision | recall | pulses | ramps | shifts | days to detect | false alarms / 100 trendless days | floods alarmed |"
+        "| method | series | threshold | precision | recall | pulses | ramps | shifts | days to detect | false alarms / 100 trendless days | floods alarmed |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
     for f in figures {
         println!(
-            "| {} | {} | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} | {:.2} | {:.2} | {:.3} |",
+            "| {} | {} | {} | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} | {:.2} | {:.2} | {:.3} |",
             f.method,
+            f.by,
             if f.method == "burst" {
                 "any burst".to_string()
             } else {

@@ -5,7 +5,9 @@
 //! reposts, duplicates); its [`Analyzer`] reads [`Input`]s, and the
 //! [`TrendReport`] it returns holds the [`Counts`] per (bucket, tag), what was
 //! skipped and why ([`Diagnostics`]), and a [`Summary`]. [`rank`] orders tags
-//! and [`report`] writes tables, CSV or JSON.
+//! by volume, and [`rank::trend`] by how much they rise now (seven
+//! documented methods behind one `TrendScorer` trait); [`report`] writes
+//! tables, CSV or JSON.
 //!
 //! ```
 //! use hashtrend::{AnalyzerBuilder, Input};
@@ -35,7 +37,7 @@
 //! | time | [`time`] | parses timestamps; time zones |
 //! | bucket | [`bucket`] | cuts time into minutes … months in a zone |
 //! | count | [`count`] | per (bucket, tag) posts, occurrences, distinct authors; each tag counted by one thread, nothing merged |
-//! | rank | [`rank`] | orders tags by a score, ties by key |
+//! | rank | [`rank`] | orders tags by a score, ties by key; [`rank::trend`] scores rises against each tag's history (z-score, EWMA, Poisson, Mastodon's authors score, G², Kleinberg bursts) |
 //! | report | [`report`] | table, CSV, JSON |
 //!
 //! [`analyzer`] runs the stages; [`diagnostics`] keeps what was skipped;

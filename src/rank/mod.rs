@@ -1,9 +1,10 @@
 //! Ranking: tags ordered by a score, ties broken by tag key.
 //!
-//! A ranking is built from `(tag, score)` pairs, whatever produced the score:
-//! a [`Measure`] of the counts today, trend scorers later. Ties go to the tag
-//! whose key comes first in byte order, which is the tag's index in
-//! [`Counts::tags`], so a ranking never depends on hash or thread order.
+//! A volume ranking is built from `(tag, score)` pairs of a [`Measure`] of
+//! the counts. Ties go to the tag whose key comes first in byte order, which
+//! is the tag's index in [`Counts::tags`], so a ranking never depends on
+//! hash or thread order. [`trend`] ranks by how much tags rise in one
+//! bucket (ties there go to more distinct authors first).
 
 mod measure;
 pub mod trend;

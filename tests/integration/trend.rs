@@ -443,3 +443,24 @@ fn activity_counts_every_counted_post_once() {
         (&[2, 0, 1][..], &[1, 0, 1][..])
     );
 }
+
+#[test]
+fn without_authors_the_authors_method_scores_posts_and_says_so() {
+    // No author column. Day 1: #b once; day 2: #b 6 posts. Expected
+    // max(1, 1) = 1: (6 - 1)^2 / 1 = 25, on posts.
+    let csv = "id,created_at,text\n\
+               1,2024-06-01T10:00:00Z,#b\n\
+               2,2024-06-02T10:00:00Z,#b\n3,2024-06-02T10:00:00Z,#b\n4,2024-06-02T10:00:00Z,#b\n\
+               5,2024-06-02T10:00:00Z,#b\n6,2024-06-02T10:00:00Z,#b\n7,2024-06-02T10:00:00Z,#b\n";
+    let report = run(csv.to_string(), "day", 1);
+    let scorer = Method::Authors.scorer(&TrendParams::default());
+    let options = TrendOptions {
+        at: at_day(2),
+        baseline: 1,
+        ..TrendOptions::default()
+    };
+    let t = trend::trending(&report, scorer.as_ref(), &options).unwrap();
+    assert_eq!(t.measure, Measure::Posts);
+    assert!(t.notes[0].contains("no authors"), "{:?}", t.notes);
+    assert_eq!(t.rows[0].score.score, 25.0);
+}

@@ -208,6 +208,17 @@ fn trending_setup(
         .parse()
         .map_err(|e| Error::config(format!("--tz: {e}")))?;
     let options = a.options(zone, a.run.by.parse()?)?;
+    // A seasonal baseline for weeks or months fails here, not after reading.
+    let bucket = a
+        .run
+        .bucket
+        .parse()
+        .map_err(|e| Error::config(format!("--bucket: {e}")))?;
+    trend::Baseline::new(
+        options.baseline,
+        options.seasonal,
+        &hashtrend::bucket::Bucketer::new(bucket, zone),
+    )?;
     Ok((scorer, options))
 }
 

@@ -165,6 +165,8 @@ pub fn series(seed: u64, n: usize) -> Vec<Labelled> {
 pub struct Figures {
     /// The method.
     pub method: String,
+    /// The series it scored.
+    pub by: String,
     /// Its threshold.
     pub threshold: f64,
     /// True alarms over all counted alarms.
@@ -183,9 +185,21 @@ pub struct Figures {
     pub floods_alarmed: f64,
 }
 
-/// Scores every series with every method at its default threshold, with
-/// default parameters and a 7-day baseline.
-pub fn evaluate(labelled: &[Labelled]) -> Vec<Figures> {
+/// Every method on posts (`authors` on distinct authors, `llr` on uses),
+/// then the methods that follow `--by` on distinct authors.
+pub fn configurations() -> Vec<(Method, Measure)> {
+    let mut all: Vec<(Method, Measure)> =
+        Method::ALL.iter().map(|&m| (m, Measure::Posts)).collect();
+    for m in [Method::Zscore, Method::Poisson, Method::Burst] {
+        all.push((m, Measure::Authors));
+    }
+    all
+}
+
+/// Scores every series with each `(method, --by)` of `configurations` at
+/// the method's default threshold, with default parameters and a 7-day
+/// baseline.
+pub fn evaluate(labelled: &[Labelled], configurations: &[(Method, Measure)]) -> Vec<Figures> {
     let starts: Vec<i64> = (0..DAYS as i64).map(|d| 1_704_067_200 + d * DAY).collect();
     // Background volume the series' shares and rates are taken against.
     let background_posts = 20_000.0;
@@ -193,9 +207,9 @@ pub fn evaluate(labelled: &[Labelled]) -> Vec<Figures> {
     let bucketer = Bucketer::new(Default::default(), Default::default());
     let baseline = Baseline::Previous(7);
     let params = TrendParams::default();
-    Method::ALL
+    configurations
         .iter()
-        .map(|&method| {
+        .map(|&(method, by)| {
             let scorer = method.scorer(&params);
             let threshold = method.threshold();
             let (mut true_alarms, mut false_alarms) = (0u64, 0u64);
@@ -218,7 +232,7 @@ pub fn evaluate(labelled: &[Labelled]) -> Vec<Figures> {
                 let Ok(timeline) = Timeline::from_totals(starts.clone(), posts, uses) else {
                     continue;
                 };
-                let measure = scorer.measure(Measure::Posts);
+                let measure = scorer.measure(by);
                 let values: Vec<f64> = match measure {
                     Measure::Authors => s.authors.clone(),
                     Measure::Occurrences => s.posts.iter().map(|p| (1.3 * p).round()).collect(),
@@ -270,8 +284,10 @@ pub fn evaluate(labelled: &[Labelled]) -> Vec<Figures> {
             }
             let ratio = |a: u64, b: u64| if b == 0 { 0.0 } else { a as f64 / b as f64 };
             let detected: u64 = found.iter().sum();
+            let by = scorer.measure(by);
             Figures {
                 method: method.to_string(),
+                by: by.to_string(),
                 threshold,
                 precision: ratio(true_alarms, true_alarms + false_alarms),
                 recall: ratio(detected, events.iter().sum()),
