@@ -31,8 +31,8 @@ impl Timeline {
     /// The time line of a report.
     ///
     /// # Errors
-    /// When the span holds more than 50 million buckets (minute buckets over
-    /// a century): too long to zero-fill.
+    /// When the span holds more than 10 million buckets (minute buckets over
+    /// nineteen years): too long to zero-fill.
     pub fn new(report: &TrendReport) -> Result<Timeline> {
         let counts = report.counts();
         let bucketer = report.bucketer();
@@ -45,9 +45,9 @@ impl Timeline {
             let mut s = first.0;
             while s <= last.0 {
                 starts.push(s);
-                if starts.len() > 50_000_000 {
+                if starts.len() > 10_000_000 {
                     return Err(Error::config(
-                        "the posts span more than 50 million buckets: choose a larger --bucket",
+                        "the posts span more than 10 million buckets: choose a larger --bucket",
                     ));
                 }
                 s = bucketer.next(s);
