@@ -132,6 +132,9 @@ fn a_fall_scores_zero_and_is_not_ranked() {
     };
     for m in Method::ALL {
         assert_eq!(score(&report, m, &options, "mmr"), 0.0, "{m}");
+        let scorer = m.scorer(&TrendParams::default());
+        let t = trend::trending(&report, scorer.as_ref(), &options).unwrap();
+        assert_eq!((t.scored, t.rows.len()), (1, 0), "{m}");
     }
 }
 

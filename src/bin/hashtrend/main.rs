@@ -42,6 +42,18 @@ fn main() -> ExitCode {
                     eprintln!("hashtrend: {note}");
                 }
                 eprintln!("hashtrend: {} ranks {}", trending.method, trending.why);
+                if trending.rows.is_empty() {
+                    let hint = if trending.method == "authors" {
+                        " (authors needs at least --rise-authors distinct authors in the bucket)"
+                    } else {
+                        ""
+                    };
+                    eprintln!(
+                        "hashtrend: no tag rose above its expectation: {} tag{} scored{hint}",
+                        trending.scored,
+                        if trending.scored == 1 { "" } else { "s" }
+                    );
+                }
                 report::write(c.output, &report::trend_rows(r, &trending), out)
             }),
             Err(e) => Err(e),

@@ -407,6 +407,9 @@ pub struct Trending {
     /// Things the reader should know (a method scoring posts for lack of
     /// authors…).
     pub notes: Vec<String>,
+    /// Tags scored: used in the bucket (or within the method's reach) and
+    /// passing the filters; those that rose are in `rows`.
+    pub scored: usize,
     /// The tags that rose, best first.
     pub rows: Vec<Trend>,
 }
@@ -445,6 +448,7 @@ pub fn trending(
         method: scorer.name(),
         measure,
         notes,
+        scored: 0,
         rows: Vec::new(),
     };
     if timeline.is_empty() {
@@ -477,6 +481,7 @@ pub fn trending(
                 .then_some((t, now.0, now.1))
         })
         .collect();
+    out.scored = candidates.len();
     let mut rows: Vec<Trend> = candidates
         .par_iter()
         .filter_map(|&(tag, posts, authors)| {
