@@ -159,6 +159,41 @@ impl Score {
 
 /// A trend-scoring method. Implement it to plug a new method into
 /// [`trending`]; the seven built in are listed in [`Method`].
+///
+/// # Example
+///
+/// A scorer of how far a tag rises above the highest count of its
+/// baseline, plugged into [`trending`] like the built-in ones:
+///
+/// ```
+/// use hashtrend::rank::trend::{self, Context, Score, TrendOptions, TrendScorer};
+/// use hashtrend::{AnalyzerBuilder, Input};
+///
+/// struct AboveMax;
+///
+/// impl TrendScorer for AboveMax {
+///     fn name(&self) -> &'static str {
+///         "above-max"
+///     }
+///     fn score(&self, cx: &Context<'_>) -> Score {
+///         let max = cx.baseline_values(cx.at).into_iter().fold(0.0, f64::max);
+///         let x = cx.observed();
+///         Score::new((x - max).max(0.0), x, max).with("baseline_max", max)
+///     }
+/// }
+///
+/// let csv = "id,created_at,author_id,text\n\
+///            1,2024-06-01T10:00:00Z,a,#rsv\n\
+///            2,2024-06-02T10:00:00Z,a,#rsv\n\
+///            3,2024-06-02T11:00:00Z,b,#rsv\n\
+///            4,2024-06-02T23:00:00Z,c,#rsv\n";
+/// let report = AnalyzerBuilder::new()
+///     .build()
+///     .run(vec![Input::from_reader("posts.csv", std::io::Cursor::new(csv))])?;
+/// let ranked = trend::trending(&report, &AboveMax, &TrendOptions::default())?;
+/// assert_eq!(ranked.rows[0].score.score, 2.0); // 3 posts on June 2, at most 1 before
+/// # Ok::<(), hashtrend::Error>(())
+/// ```
 pub trait TrendScorer: Sync {
     /// The method's name, as `--method` takes it.
     fn name(&self) -> &'static str;
