@@ -467,3 +467,71 @@ fn without_authors_the_authors_method_scores_posts_and_says_so() {
     assert!(t.notes[0].contains("no authors"), "{:?}", t.notes);
     assert_eq!(t.rows[0].score.score, 25.0);
 }
+
+mod any_input {
+    //! Trending never panics and never depends on the thread count, for
+    //! any small export and any options.
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// A post: hours after 2024-06-01, a tag (or none), an author (or none).
+    fn post() -> impl Strategy<Value = (u32, Option<u8>, Option<u8>)> {
+        (
+            0u32..24 * 20,
+            proptest::option::of(0u8..6),
+            proptest::option::of(0u8..5),
+        )
+    }
+
+    fn csv(posts: &[(u32, Option<u8>, Option<u8>)]) -> String {
+        let mut csv = String::from("id,created_at,author_id,text\n");
+        for (i, (hours, tag, author)) in posts.iter().enumerate() {
+            let t = 1_717_200_000 + i64::from(*hours) * 3600 + i as i64 % 60;
+            let time = chrono::DateTime::from_timestamp(t, 0).unwrap().to_rfc3339();
+            let author = author.map(|a| format!("u{a}")).unwrap_or_default();
+            let text = tag
+                .map(|t| format!("see #tag{t}"))
+                .unwrap_or_else(|| "none".into());
+            csv.push_str(&format!("{i},{time},{author},{text}\n"));
+        }
+        csv
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+        #[test]
+        fn trending_is_total_and_thread_independent(
+            posts in proptest::collection::vec(post(), 0..120),
+            bucket in prop::sample::select(vec!["hour", "6h", "day", "week"]),
+            at_hours in proptest::option::of(0i64..24 * 22),
+            baseline in 0usize..10,
+            seasonal in any::<bool>(),
+            by in prop::sample::select(vec![Measure::Posts, Measure::Occurrences, Measure::Authors]),
+        ) {
+            let text = csv(&posts);
+            let options = TrendOptions {
+                at: at_hours.map(|h| 1_717_200_000 + h * 3600),
+                by,
+                baseline,
+                seasonal,
+                ..TrendOptions::default()
+            };
+            let mut seen: Option<Vec<String>> = None;
+            for threads in [1, 2] {
+                let report = run(text.clone(), bucket, threads);
+                let mut out = Vec::new();
+                for m in Method::ALL {
+                    let scorer = m.scorer(&TrendParams::default());
+                    out.push(format!("{:?}", trend::trending(&report, scorer.as_ref(), &options).map(|t| t.rows)));
+                }
+                out.push(format!("{:?}", trend::bursts(&report, by, &TrendParams::default(), None)));
+                match &seen {
+                    None => seen = Some(out),
+                    Some(s) => prop_assert_eq!(s, &out),
+                }
+            }
+        }
+    }
+}
