@@ -269,7 +269,7 @@ pub struct Timings {
     pub split: Duration,
     /// Parsing records: fields, times, hashtags, spelling numbers.
     pub parse: Duration,
-    /// Giving spellings and buckets global numbers (sequential).
+    /// Giving spellings (in parallel) and buckets global numbers.
     pub number: Duration,
     /// Marking duplicate ids and numbering authors.
     pub ids: Duration,

@@ -1,8 +1,8 @@
 //! One window of chunks: parsed in parallel, then, in input order, lines
 //! numbered, duplicates marked and skipped rows gathered, then counted.
 
-use std::sync::PoisonError;
 use std::sync::atomic::Ordering;
+use std::sync::{MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use super::posts::{ChunkPosts, excerpt_at};
 use super::{Analyzer, InputState, Run};
 use crate::bucket::Bucketer;
-use crate::count::{self, ChunkView, SHARDS, id_shard};
+use crate::count::{self, ChunkView, Local, SHARDS, id_shard};
 use crate::diagnostics::{Diagnostics, Skip, SkipReason};
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::source::Schema;
@@ -82,9 +82,14 @@ impl Analyzer {
         let keep_all = run.skipped.is_some();
         let t = Instant::now();
         // Global numbers for what the threads met in these chunks.
-        for (t, local) in run.locals.iter().enumerate() {
-            let local = local.lock().unwrap_or_else(PoisonError::into_inner);
-            run.dict.sync(t, &local);
+        {
+            let locals: Vec<MutexGuard<'_, Local>> = run
+                .locals
+                .iter()
+                .map(|l| l.lock().unwrap_or_else(PoisonError::into_inner))
+                .collect();
+            let locals: Vec<&Local> = locals.iter().map(|l| &**l).collect();
+            run.dict.sync(&locals);
         }
         for chunk in &mut chunks {
             chunk.bucket_ids = chunk.buckets.iter().map(|&b| run.dict.bucket(b)).collect();
@@ -226,7 +231,7 @@ impl Analyzer {
                 file: state.file,
             })
             .collect();
-        run.shards.count(&run.dict, &views);
+        run.shards.count(&views);
         lap(&mut run.timings.count, t);
         Ok(end)
     }

@@ -4,13 +4,14 @@
 //! threads or on how work was shared out:
 //!
 //! 1. While parsing, each worker thread numbers the hashtag spellings it
-//!    meets in its own `Local` table (no locks, no sharing).
+//!    meets in its own `Local` table (no locks, no sharing), and normalizes
+//!    each new one to its counting key.
 //! 2. After each window of chunks, the `Dictionary` gives every new local
-//!    number a global one, in one short sequential step: the work grows with
-//!    the number of *distinct* spellings, not with the posts. Each spelling
-//!    is normalized to its counting key once, here. Authors are numbered in
-//!    parallel: author keys fall in 64 sets (`Authors`), each numbered by
-//!    the thread that owns it.
+//!    number a global one: the work grows with the number of *distinct*
+//!    spellings, not with the posts. Spellings and keys fall in 64 sets by
+//!    the key's hash, each numbered by the thread that owns it, in parallel.
+//!    Authors are numbered the same way: author keys fall in 64 sets
+//!    (`Authors`).
 //! 3. Counting is split by tag: tag key `k` belongs to shard `k % SHARDS`,
 //!    and each thread counts only its own shards (`Shards::count`). All
 //!    counts of a tag live in one shard, so nothing is merged at the end.

@@ -8,7 +8,7 @@ use std::sync::atomic::Ordering;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::tables::{Dictionary, Entry, NO_AUTHOR, PostRecord};
+use super::tables::{Dictionary, Entry, NO_AUTHOR, Numbers, PostRecord};
 use super::{Cell, Counts, Position, SHARDS, TagInfo, Tallies};
 
 /// How often one spelling was written, and where first.
@@ -190,14 +190,14 @@ pub(crate) struct ChunkView<'a> {
     /// Global bucket numbers of the chunk's bucket list.
     pub buckets: &'a [u32],
     /// The global numbers of the chunk's thread's spelling numbers.
-    pub remap: &'a [u32],
+    pub remap: &'a [Numbers],
     pub file: u32,
 }
 
 impl Shards {
     /// Counts the posts of `chunks` (in input order) that are not marked
     /// duplicate; each thread takes a run of shards and skips other tags.
-    pub fn count(&mut self, dict: &Dictionary, chunks: &[ChunkView<'_>]) {
+    pub fn count(&mut self, chunks: &[ChunkView<'_>]) {
         let per = SHARDS.div_ceil(rayon::current_num_threads().max(1));
         self.0
             .par_chunks_mut(per)
@@ -218,8 +218,7 @@ impl Shards {
                         };
                         let tags = post.tags.start as usize..post.tags.end as usize;
                         for e in &chunk.entries[tags] {
-                            let spelling = chunk.remap[e.spelling as usize];
-                            let key = dict.spelling_key[spelling as usize];
+                            let Numbers { spelling, key } = chunk.remap[e.spelling as usize];
                             let shard = key as usize % SHARDS;
                             if !mine.contains(&shard) {
                                 continue;
@@ -244,19 +243,17 @@ impl Shards {
         // Only keys and buckets that hold a count are listed: a spelling is
         // numbered when it is read, before its post may turn out to be a
         // duplicate, and a bucket may hold only posts without tags.
-        let mut key_used = vec![false; dict.key_text.len()];
+        let key_bound = dict.key_bound();
+        let mut key_used = vec![false; key_bound as usize];
         let mut bucket_used = vec![false; dict.bucket_starts.len()];
         for c in self.0.iter().flat_map(|s| &s.cells) {
             key_used[c.key as usize] = true;
             bucket_used[c.bucket as usize] = true;
         }
         // Key and bucket order: by key bytes, by start.
-        let mut key_order: Vec<u32> = (0..dict.key_text.len() as u32)
-            .filter(|&k| key_used[k as usize])
-            .collect();
-        key_order.par_sort_unstable_by(|&a, &b| {
-            dict.key_text[a as usize].cmp(&dict.key_text[b as usize])
-        });
+        // (Key numbers have gaps: those of `key_bound` not in use.)
+        let mut key_order: Vec<u32> = (0..key_bound).filter(|&k| key_used[k as usize]).collect();
+        key_order.par_sort_unstable_by(|&a, &b| dict.key_text(a).cmp(dict.key_text(b)));
         let mut key_rank = vec![u32::MAX; key_used.len()];
         for (rank, &k) in key_order.iter().enumerate() {
             key_rank[k as usize] = rank as u32;
@@ -332,7 +329,7 @@ impl Shards {
                 totals[key as usize].authors = n;
             }
             for (spelling, s) in d.spellings {
-                let key = key_rank[dict.spelling_key[spelling as usize] as usize] as usize;
+                let key = key_rank[dict.spelling_key(spelling) as usize] as usize;
                 // The spelling written most often; ties go to the one first.
                 let better = best[key].is_none_or(|(_, b)| {
                     s.count > b.count || (s.count == b.count && s.first < b.first)
@@ -347,12 +344,10 @@ impl Shards {
             .iter()
             .zip(best)
             .map(|(&k, best)| {
-                let key = dict.key_text[k as usize].to_string();
+                let key = dict.key_text(k).to_string();
                 TagInfo {
-                    display: best.map_or_else(
-                        || key.clone(),
-                        |(s, _)| dict.spelling_text[s as usize].to_string(),
-                    ),
+                    display: best
+                        .map_or_else(|| key.clone(), |(s, _)| dict.spelling_text(s).to_string()),
                     key,
                 }
             })

@@ -1,11 +1,12 @@
 //! The numbering tables: each post's spellings ([`PostTags`]), each
-//! thread's spelling numbers ([`Local`]), their global numbers
+//! thread's spelling numbers and keys ([`Local`]), their global numbers
 //! ([`Dictionary`]), author numbers ([`Authors`]) and the ids seen
 //! ([`IdSet`]).
 
 use std::ops::Range;
 use std::sync::atomic::AtomicU32;
 
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::SHARDS;
@@ -105,16 +106,53 @@ impl PostTags {
 /// [`PostRecord::author_id`] of a post without an author.
 pub(crate) const NO_AUTHOR: u32 = u32::MAX;
 
+/// Strings back to back in one buffer, by number: no allocation per string.
+#[derive(Debug, Default)]
+struct Texts {
+    text: String,
+    /// (start, length) of each string in `text`, by number.
+    spans: Vec<(u32, u32)>,
+}
+
+impl Texts {
+    fn len(&self) -> u32 {
+        self.spans.len() as u32
+    }
+
+    /// String number `id`.
+    fn get(&self, id: u32) -> &str {
+        let (start, len) = self.spans[id as usize];
+        &self.text[start as usize..(start + len) as usize]
+    }
+
+    /// Adds `s`; returns its number.
+    fn push(&mut self, s: &str) -> u32 {
+        let id = self.len();
+        self.spans.push((self.text.len() as u32, s.len() as u32));
+        self.text.push_str(s);
+        id
+    }
+}
+
 /// One worker thread's numbering of the spellings it met: an open-addressing
 /// table over one string of all spellings. A lookup hashes the spelling once
 /// and compares it word by word with at most the few entries whose hash
 /// bits match (short strings; no call to `memcmp`).
+///
+/// A new spelling is also normalized to its counting key here, once per
+/// thread: NFKC and lowercasing (costly for non-ASCII tags) run on every
+/// thread while parsing, and the key's hash tells the [`Dictionary`] which
+/// of its sets the spelling belongs to.
 #[derive(Debug)]
 pub(crate) struct Local {
-    /// Every spelling, back to back.
-    text: String,
-    /// (start, length) of each spelling in `text`, by number.
-    spans: Vec<(u32, u32)>,
+    /// Every spelling, by number.
+    spellings: Texts,
+    /// The counting key of each spelling, by the spelling's number.
+    keys: Texts,
+    /// [`spelling_hash`] of each key: it picks the key's dictionary set.
+    key_hashes: Vec<u64>,
+    /// Scratch space for [`normalize::key_into`].
+    key: String,
     /// Empty (0), or the hash's top 32 bits and the number + 1.
     slots: Vec<u64>,
     /// The same for the spellings met last, by other bits of the hash: a
@@ -128,8 +166,10 @@ const RECENT: usize = 4096;
 impl Default for Local {
     fn default() -> Self {
         Local {
-            text: String::new(),
-            spans: Vec::new(),
+            spellings: Texts::default(),
+            keys: Texts::default(),
+            key_hashes: Vec::new(),
+            key: String::new(),
             slots: vec![0; 1024],
             recent: vec![0; RECENT],
         }
@@ -187,28 +227,32 @@ impl Local {
             }
             i = (i + 1) & mask;
         }
-        let id = self.spans.len() as u32;
-        self.spans
-            .push((self.text.len() as u32, bytes.len() as u32));
-        self.text.push_str(text);
+        let id = self.spellings.push(text);
+        normalize::key_into(text, &mut self.key);
+        self.keys.push(&self.key);
+        self.key_hashes.push(spelling_hash(self.key.as_bytes()));
         self.slots[i] = (tag << 32) | u64::from(id + 1);
         self.recent[r] = self.slots[i];
-        if self.spans.len() * 8 > self.slots.len() * 5 {
+        if self.spellings.spans.len() * 8 > self.slots.len() * 5 {
             self.grow();
         }
         id
     }
 
+    /// Spellings numbered so far.
+    pub fn len(&self) -> u32 {
+        self.spellings.len()
+    }
+
     /// Spelling number `id`.
     fn get(&self, id: u32) -> &str {
-        let (start, len) = self.spans[id as usize];
-        &self.text[start as usize..(start + len) as usize]
+        self.spellings.get(id)
     }
 
     fn grow(&mut self) {
         let mut slots = vec![0u64; self.slots.len() * 2];
         let mask = slots.len() - 1;
-        for id in 0..self.spans.len() as u32 {
+        for id in 0..self.len() {
             let h = spelling_hash(self.get(id).as_bytes());
             let mut i = h as usize & mask;
             while slots[i] != 0 {
@@ -320,65 +364,176 @@ pub(crate) fn author_number(set: &mut FxHashMap<u64, u32>, shard: usize, key: u6
     Some((index << 6) | shard as u32)
 }
 
-/// Global numbers for spellings, tag keys and bucket starts.
+/// The global numbers of a thread's spelling: its own and its key's.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Numbers {
+    pub spelling: u32,
+    pub key: u32,
+}
+
+/// Strings numbered in the order they were first added.
 #[derive(Debug, Default)]
+struct Interned {
+    texts: Texts,
+    /// Numbers, found by [`spelling_hash`] of their string.
+    table: hashbrown::HashTable<u32>,
+}
+
+impl Interned {
+    /// The number of `s`, whose [`spelling_hash`] is `hash`, and whether
+    /// it was added now.
+    fn number(&mut self, hash: u64, s: &str) -> (u32, bool) {
+        use hashbrown::hash_table::Entry;
+        let texts = &self.texts;
+        let next = texts.len();
+        match self.table.entry(
+            hash,
+            |&i| texts.get(i) == s,
+            |&i| spelling_hash(texts.get(i).as_bytes()),
+        ) {
+            Entry::Occupied(e) => (*e.get(), false),
+            Entry::Vacant(e) => {
+                e.insert(next);
+                self.texts.push(s);
+                (next, true)
+            }
+        }
+    }
+}
+
+/// One of the [`SHARDS`] sets of the [`Dictionary`]: the spellings whose
+/// key falls in it (by [`key_set`]), and those keys. Numbers inside a set
+/// are indices; global ones are index × [`SHARDS`] + set.
+#[derive(Debug, Default)]
+struct DictionarySet {
+    spellings: Interned,
+    /// The index in `keys` of each spelling's key.
+    spelling_key: Vec<u32>,
+    keys: Interned,
+}
+
+/// The set (of [`SHARDS`]) of a key, by its [`spelling_hash`]: bits 32 to
+/// 37, which neither the hash tables' slots (low bits) nor their tags (top
+/// bits) rely on, so a set's tables stay well spread.
+fn key_set(hash: u64) -> usize {
+    (hash >> 32) as usize % SHARDS
+}
+
+/// Global number of `index` in set `set`. (It fits in 32 bits: a set
+/// would need 2^26 strings, and each [`Local`] holds at most 4 GiB of text.)
+fn global(index: u32, set: usize) -> u32 {
+    index * SHARDS as u32 + set as u32
+}
+
+/// Set and index of global number `n`.
+fn split(n: u32) -> (usize, usize) {
+    (n as usize % SHARDS, n as usize / SHARDS)
+}
+
+impl DictionarySet {
+    /// The global numbers of spelling `id` of `local`, this being set `set`.
+    fn number(&mut self, set: usize, local: &Local, id: u32) -> Numbers {
+        let text = local.get(id);
+        // Most spellings are known already (another thread, or an earlier
+        // window of this one, met them); only a new one adds its key.
+        let (spelling, new) = self.spellings.number(spelling_hash(text.as_bytes()), text);
+        if new {
+            let key = local.keys.get(id);
+            let (k, _) = self.keys.number(local.key_hashes[id as usize], key);
+            self.spelling_key.push(k);
+        }
+        Numbers {
+            spelling: global(spelling, set),
+            key: global(self.spelling_key[spelling as usize], set),
+        }
+    }
+}
+
+/// Global numbers for spellings, tag keys and bucket starts.
+///
+/// Spellings and keys fall in [`SHARDS`] sets by the hash of the key, so
+/// that a spelling and its key are numbered in the same set, and each
+/// thread numbers the sets it owns, in parallel with the others. Keys are
+/// sorted by text at the end, and ties between spellings broken by
+/// position, so no output depends on these numbers.
+#[derive(Debug)]
 pub(crate) struct Dictionary {
-    spellings: FxHashMap<Box<str>, u32>,
-    /// Each spelling, by number.
-    pub spelling_text: Vec<Box<str>>,
-    /// The key of each spelling.
-    pub spelling_key: Vec<u32>,
-    keys: FxHashMap<Box<str>, u32>,
-    /// Each key, by number.
-    pub key_text: Vec<Box<str>>,
+    sets: Vec<DictionarySet>,
     buckets: FxHashMap<i64, u32>,
     /// Each bucket start, by number.
     pub bucket_starts: Vec<i64>,
-    /// Per worker thread: the global number of each of its local spelling
+    /// Per worker thread: the global numbers of each of its local spelling
     /// numbers.
-    pub remaps: Vec<Vec<u32>>,
+    pub remaps: Vec<Vec<Numbers>>,
 }
 
 impl Dictionary {
     /// A dictionary for `threads` worker threads.
     pub fn new(threads: usize) -> Self {
         Dictionary {
+            sets: (0..SHARDS).map(|_| DictionarySet::default()).collect(),
+            buckets: FxHashMap::default(),
+            bucket_starts: Vec::new(),
             remaps: vec![Vec::new(); threads],
-            ..Dictionary::default()
         }
     }
 
-    /// Numbers what thread `t` met since the last call.
-    pub fn sync(&mut self, t: usize, local: &Local) {
-        let mut remap = std::mem::take(&mut self.remaps[t]);
-        let mut key = String::new();
-        for local_id in remap.len() as u32..local.spans.len() as u32 {
-            let text = local.get(local_id);
-            // Look up before inserting: most spellings are known already
-            // (another thread met them), and a key costs an allocation.
-            let id = match self.spellings.get(text) {
-                Some(&id) => id,
-                None => {
-                    let id = self.spelling_text.len() as u32;
-                    self.spellings.insert(text.into(), id);
-                    normalize::key_into(text, &mut key);
-                    let k = match self.keys.get(key.as_str()) {
-                        Some(&k) => k,
-                        None => {
-                            let k = self.key_text.len() as u32;
-                            self.keys.insert(key.as_str().into(), k);
-                            self.key_text.push(key.as_str().into());
-                            k
+    /// Numbers what the threads met since the last call (`locals`, by
+    /// thread). Each rayon thread takes a run of the sets and walks every
+    /// thread's new spellings, numbering those whose key falls in its sets
+    /// (as [`Shards::count`](super::Shards::count) shares out the tags).
+    pub fn sync(&mut self, locals: &[&Local]) {
+        let per = SHARDS.div_ceil(rayon::current_num_threads().max(1));
+        let remaps = &self.remaps;
+        // (thread, local number, global numbers), per run of sets.
+        let found: Vec<Vec<(usize, u32, Numbers)>> = self
+            .sets
+            .par_chunks_mut(per)
+            .enumerate()
+            .map(|(group, sets)| {
+                let mine = group * per..group * per + sets.len();
+                let mut found = Vec::new();
+                for (t, local) in locals.iter().enumerate() {
+                    for id in remaps[t].len() as u32..local.len() {
+                        let set = key_set(local.key_hashes[id as usize]);
+                        if mine.contains(&set) {
+                            found.push((t, id, sets[set - mine.start].number(set, local, id)));
                         }
-                    };
-                    self.spelling_text.push(text.into());
-                    self.spelling_key.push(k);
-                    id
+                    }
                 }
-            };
-            remap.push(id);
+                found
+            })
+            .collect();
+        for (remap, local) in self.remaps.iter_mut().zip(locals) {
+            remap.resize(local.len() as usize, Numbers::default());
         }
-        self.remaps[t] = remap;
+        for (t, id, numbers) in found.into_iter().flatten() {
+            self.remaps[t][id as usize] = numbers;
+        }
+    }
+
+    /// Keys are numbered below this.
+    pub fn key_bound(&self) -> u32 {
+        let most = self.sets.iter().map(|s| s.keys.texts.len()).max();
+        most.unwrap_or(0) * SHARDS as u32
+    }
+
+    /// The text of key `k`.
+    pub fn key_text(&self, k: u32) -> &str {
+        let (set, i) = split(k);
+        self.sets[set].keys.texts.get(i as u32)
+    }
+
+    /// The text of spelling `s`.
+    pub fn spelling_text(&self, s: u32) -> &str {
+        let (set, i) = split(s);
+        self.sets[set].spellings.texts.get(i as u32)
+    }
+
+    /// The key of spelling `s`.
+    pub fn spelling_key(&self, s: u32) -> u32 {
+        let (set, i) = split(s);
+        global(self.sets[set].spelling_key[i], set)
     }
 
     /// The global number of a bucket start.
@@ -415,6 +570,55 @@ mod tests {
         assert_eq!(local.spelling(""), 5000);
         assert_eq!(local.spelling("t"), 5001);
         assert!(same(b"abcdefghij", b"abcdefghij") && !same(b"abcdefghij", b"abcdefghiJ"));
+    }
+
+    #[test]
+    fn dictionary_numbers_agree_across_threads_and_windows() {
+        let mut words: Vec<String> = ["BCSM", "bcsm", "ＢＣＳＭ", "健康", "café", "cafe\u{301}"]
+            .map(String::from)
+            .to_vec();
+        words.extend((0..3000).map(|i| format!("Tag{}", i % 1000 + 1000 * (i % 3))));
+        words.extend((0..1000).map(|i| format!("tag{i}")));
+        // Two threads meet the words in opposite orders, over two windows,
+        // with as many rayon threads as the run would have (sets shared out).
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .expect("a pool of two threads");
+        let mut locals = [Local::default(), Local::default()];
+        let mut dict = Dictionary::new(2);
+        for window in words.chunks(2500) {
+            for w in window {
+                locals[0].spelling(w);
+            }
+            for w in window.iter().rev() {
+                locals[1].spelling(w);
+            }
+            pool.install(|| dict.sync(&[&locals[0], &locals[1]]));
+        }
+        let mut spellings = FxHashMap::default();
+        let mut keys = FxHashMap::default();
+        for (local, remap) in locals.iter().zip(&dict.remaps) {
+            assert_eq!(remap.len(), local.len() as usize);
+            for (id, n) in remap.iter().enumerate() {
+                let text = local.get(id as u32);
+                let key = normalize::key(text);
+                assert_eq!(dict.spelling_text(n.spelling), text);
+                assert_eq!(dict.spelling_key(n.spelling), n.key);
+                assert_eq!(dict.key_text(n.key), key);
+                assert!(n.key < dict.key_bound());
+                // One number per spelling and per key, whichever thread.
+                assert_eq!(*spellings.entry(text).or_insert(n.spelling), n.spelling);
+                assert_eq!(*keys.entry(key).or_insert(n.key), n.key);
+            }
+        }
+        let distinct = |v: Vec<u32>| v.iter().collect::<FxHashSet<_>>().len();
+        assert_eq!(
+            distinct(spellings.values().copied().collect()),
+            spellings.len()
+        );
+        assert_eq!(distinct(keys.values().copied().collect()), keys.len());
+        assert_eq!(keys.len(), 3003);
     }
 
     #[test]
