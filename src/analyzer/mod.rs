@@ -327,7 +327,7 @@ struct Run<'w> {
     locals: Vec<Mutex<Local>>,
     dict: Dictionary,
     shards: Shards,
-    /// Post ids seen, in [`SHARDS`] sets by [`id_shard`].
+    /// Post ids seen, in [`SHARDS`] sets by `count::id_shard`.
     seen: Vec<IdSet>,
     authors: Authors,
     diagnostics: Diagnostics,
