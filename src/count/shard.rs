@@ -266,10 +266,13 @@ impl Shards {
         for (rank, &b) in bucket_order.iter().enumerate() {
             bucket_rank[b as usize] = rank as u32;
         }
+        // Every count of a key lives in its shard, so each shard also sums
+        // its keys' totals and picks their display spellings: nothing but a
+        // scatter is left for one thread.
         struct Done {
             cells: Vec<Cell>,
-            tag_authors: Vec<(u32, u64)>,
-            spellings: Vec<(u32, SpellingCount)>,
+            /// (key rank, totals, display spelling or `u32::MAX`).
+            keys: Vec<(u32, Tallies, u32)>,
         }
         let done: Vec<Done> = self
             .0
@@ -286,68 +289,77 @@ impl Shards {
                 drop(shard.pairs);
                 tag_pairs.sort_unstable();
                 tag_pairs.dedup();
-                let mut tag_authors: Vec<(u32, u64)> = Vec::new();
+                let mut keys: FxHashMap<u32, (Tallies, Option<(u32, SpellingCount)>)> =
+                    FxHashMap::default();
                 for p in tag_pairs {
-                    let key = key_rank[(p >> 32) as usize];
-                    match tag_authors.last_mut() {
-                        Some((k, n)) if *k == key => *n += 1,
-                        _ => tag_authors.push((key, 1)),
-                    }
+                    keys.entry(key_rank[(p >> 32) as usize])
+                        .or_default()
+                        .0
+                        .authors += 1;
                 }
                 let cells = shard
                     .cells
                     .iter()
                     .zip(authors)
-                    .map(|(c, authors)| Cell {
-                        bucket: bucket_rank[c.bucket as usize],
-                        tag: key_rank[c.key as usize],
-                        tallies: Tallies {
-                            posts: c.posts,
-                            occurrences: c.occurrences,
-                            authors,
-                        },
+                    .map(|(c, authors)| {
+                        let tag = key_rank[c.key as usize];
+                        let t = &mut keys.entry(tag).or_default().0;
+                        t.posts += c.posts;
+                        t.occurrences += c.occurrences;
+                        Cell {
+                            bucket: bucket_rank[c.bucket as usize],
+                            tag,
+                            tallies: Tallies {
+                                posts: c.posts,
+                                occurrences: c.occurrences,
+                                authors,
+                            },
+                        }
                     })
                     .collect();
+                for (spelling, s) in shard.spellings {
+                    let key = key_rank[dict.spelling_key(spelling) as usize];
+                    let best = &mut keys.entry(key).or_default().1;
+                    // The spelling written most often; ties go to the one first.
+                    let better = best.is_none_or(|(_, b)| {
+                        s.count > b.count || (s.count == b.count && s.first < b.first)
+                    });
+                    if better {
+                        *best = Some((spelling, s));
+                    }
+                }
                 Done {
                     cells,
-                    tag_authors,
-                    spellings: shard.spellings.into_iter().collect(),
+                    keys: keys
+                        .into_iter()
+                        .map(|(k, (t, best))| (k, t, best.map_or(u32::MAX, |(s, _)| s)))
+                        .collect(),
                 }
             })
             .collect();
         let mut totals = vec![Tallies::default(); key_order.len()];
-        let mut best: Vec<Option<(u32, SpellingCount)>> = vec![None; key_order.len()];
-        let mut cells = Vec::with_capacity(done.iter().map(|d| d.cells.len()).sum());
+        let mut display = vec![u32::MAX; key_order.len()];
+        let mut all_cells = Vec::with_capacity(done.len());
         for d in done {
-            for c in &d.cells {
-                let t = &mut totals[c.tag as usize];
-                t.posts += c.tallies.posts;
-                t.occurrences += c.tallies.occurrences;
+            for (k, t, s) in d.keys {
+                totals[k as usize] = t;
+                display[k as usize] = s;
             }
-            cells.extend(d.cells);
-            for (key, n) in d.tag_authors {
-                totals[key as usize].authors = n;
-            }
-            for (spelling, s) in d.spellings {
-                let key = key_rank[dict.spelling_key(spelling) as usize] as usize;
-                // The spelling written most often; ties go to the one first.
-                let better = best[key].is_none_or(|(_, b)| {
-                    s.count > b.count || (s.count == b.count && s.first < b.first)
-                });
-                if better {
-                    best[key] = Some((spelling, s));
-                }
-            }
+            all_cells.push(d.cells);
         }
+        let mut cells: Vec<Cell> = all_cells.into_par_iter().flatten().collect();
         cells.par_sort_unstable_by_key(|c| (c.bucket, c.tag));
         let tags = key_order
-            .iter()
-            .zip(best)
-            .map(|(&k, best)| {
+            .par_iter()
+            .zip(display)
+            .map(|(&k, s)| {
                 let key = dict.key_text(k).to_string();
                 TagInfo {
-                    display: best
-                        .map_or_else(|| key.clone(), |(s, _)| dict.spelling_text(s).to_string()),
+                    display: if s == u32::MAX {
+                        key.clone()
+                    } else {
+                        dict.spelling_text(s).to_string()
+                    },
                     key,
                 }
             })
