@@ -164,6 +164,10 @@ fn run(
             ms(written.elapsed())
         );
     }
+    // The process ends here: the operating system takes the report's
+    // memory back at once, where freeing its tables one by one took 10-20
+    // ms at 1M posts.
+    std::mem::forget(report);
     Ok(Exit::Success)
 }
 
