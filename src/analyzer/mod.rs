@@ -212,7 +212,7 @@ impl AnalyzerBuilder {
         self.no_mmap = !yes;
         self
     }
-    /// Target size of the chunks that threads parse (default 1 MiB). A
+    /// Target size of the chunks that threads parse (default 512 KiB). A
     /// tuning knob: results never depend on it.
     pub fn chunk_bytes(&mut self, bytes: usize) -> &mut Self {
         self.chunk_bytes = Some(bytes);

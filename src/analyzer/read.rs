@@ -333,6 +333,6 @@ fn map_file(f: &File) -> Option<Mmap> {
 const HEAD_BYTES: usize = 64 * 1024;
 /// Chunks per window of a mapped file: the records between two points where
 /// duplicates are marked in order and pages are released.
-const WINDOW_CHUNKS: usize = 16;
+const WINDOW_CHUNKS: usize = 32;
 /// Pages are released in whole pages.
 const PAGE: usize = 4096;
