@@ -63,8 +63,8 @@ impl<R: Read> Batcher<R> {
     }
 
     /// Sets the target chunk size (default [`CHUNK_BYTES`]); a batch holds
-    /// `BATCH_BYTES / CHUNK_BYTES` (32) chunks. Smaller chunks only change how work is shared out, never
-    /// the result.
+    /// `BATCH_BYTES / CHUNK_BYTES` (32) chunks. Smaller chunks only change
+    /// how work is shared out, never the result.
     pub fn chunk_bytes(mut self, bytes: usize) -> Self {
         self.chunk_bytes = bytes.max(1);
         self
