@@ -339,6 +339,8 @@ struct Run<'w> {
     bucket_posts: Vec<u64>,
     /// The earliest and latest counted post times.
     span: Option<(i64, i64)>,
+    /// Emptied vectors of counted chunks, for the next window's chunks.
+    spare: Mutex<Vec<posts::Spare>>,
 }
 
 impl Run<'_> {
@@ -393,6 +395,7 @@ impl Analyzer {
             skipped: skipped.map(|w| ::csv::WriterBuilder::new().from_writer(w)),
             bucket_posts: Vec::new(),
             span: None,
+            spare: Mutex::default(),
         };
         if let Some(w) = &mut run.skipped {
             w.write_record(["file", "line", "byte_offset", "reason", "excerpt"])
@@ -431,6 +434,7 @@ impl Analyzer {
                 // Ids and authors are done with: free them before the
                 // tables are sorted (at 10M posts, 190 MB).
                 drop(std::mem::take(&mut run.seen));
+                drop(std::mem::take(&mut run.spare));
                 drop(std::mem::take(&mut run.authors.0));
                 let t = Instant::now();
                 let counts = run.shards.finish(&run.dict);

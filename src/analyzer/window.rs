@@ -36,6 +36,7 @@ impl Analyzer {
         let bucketer = Bucketer::new(self.config.bucket, self.config.zone);
         let keep_all = run.skipped.is_some();
         let locals = &run.locals;
+        let spares = &run.spare;
         starts
             .par_iter()
             .enumerate()
@@ -49,6 +50,11 @@ impl Analyzer {
                     let mut local = locals[thread]
                         .lock()
                         .unwrap_or_else(PoisonError::into_inner);
+                    let spare = spares
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .pop()
+                        .unwrap_or_default();
                     let mut chunk = self.parse_chunk(
                         &data[start..end],
                         stop.saturating_sub(start),
@@ -58,6 +64,7 @@ impl Analyzer {
                         name,
                         keep_all,
                         &mut local,
+                        spare,
                     );
                     chunk.thread = thread;
                     chunk
@@ -232,6 +239,9 @@ impl Analyzer {
             })
             .collect();
         run.shards.count(&views);
+        drop(views);
+        let spare = run.spare.get_mut().unwrap_or_else(PoisonError::into_inner);
+        spare.extend(chunks.into_iter().map(ChunkPosts::into_spare));
         lap(&mut run.timings.count, t);
         Ok(end)
     }
