@@ -32,12 +32,64 @@ pub(crate) struct Shard {
     /// Cell numbers, found by (bucket, key): the table holds only the
     /// number (5 bytes a slot), the key is read from `cells`.
     cell_index: hashbrown::HashTable<u32>,
-    cells: Vec<CellCount>,
+    cells: Blocks<CellCount>,
     spellings: FxHashMap<u32, SpellingCount>,
     /// `(cell << 32) | author` for each counted (post, tag) with an author.
     pairs: Vec<u64>,
     /// Length of `pairs` after its last deduplication.
     distinct: usize,
+}
+
+/// A vector in blocks of [`BLOCK`] items: it grows a block at a time and
+/// never copies what it holds, so millions of cells neither double their
+/// room nor fault in fresh pages for a copy at every growth.
+#[derive(Debug)]
+struct Blocks<T> {
+    blocks: Vec<Vec<T>>,
+    len: usize,
+}
+
+/// Items per block of [`Blocks`].
+const BLOCK: usize = 4096;
+
+impl<T> Default for Blocks<T> {
+    fn default() -> Self {
+        Blocks {
+            blocks: Vec::new(),
+            len: 0,
+        }
+    }
+}
+
+impl<T> Blocks<T> {
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn push(&mut self, item: T) {
+        if self.len.is_multiple_of(BLOCK) {
+            self.blocks.push(Vec::with_capacity(BLOCK));
+        }
+        if let Some(last) = self.blocks.last_mut() {
+            last.push(item);
+            self.len += 1;
+        }
+    }
+
+    fn get_mut(&mut self, i: usize) -> &mut T {
+        &mut self.blocks[i / BLOCK][i % BLOCK]
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &T> {
+        self.blocks.iter().flatten()
+    }
+}
+
+impl<T> std::ops::Index<usize> for Blocks<T> {
+    type Output = T;
+    fn index(&self, i: usize) -> &T {
+        &self.blocks[i / BLOCK][i % BLOCK]
+    }
 }
 
 /// One counted use of a tag in a post, as a shard sees it.
@@ -70,10 +122,6 @@ impl Shard {
             .or_insert(next)
             .get();
         if cell == next {
-            if self.cells.len() == self.cells.capacity() {
-                // Grow by a quarter, not double: millions of cells at 10M.
-                self.cells.reserve_exact((self.cells.len() / 4).max(1024));
-            }
             self.cells.push(CellCount {
                 bucket: u.bucket,
                 key: u.key,
@@ -81,7 +129,7 @@ impl Shard {
                 occurrences: 0,
             });
         }
-        let c = &mut self.cells[cell as usize];
+        let c = self.cells.get_mut(cell as usize);
         c.occurrences += u.count;
         self.spellings
             .entry(u.spelling)
@@ -246,7 +294,7 @@ impl Shards {
         let key_bound = dict.key_bound();
         let mut key_used = vec![false; key_bound as usize];
         let mut bucket_used = vec![false; dict.bucket_starts.len()];
-        for c in self.0.iter().flat_map(|s| &s.cells) {
+        for c in self.0.iter().flat_map(|s| s.cells.iter()) {
             key_used[c.key as usize] = true;
             bucket_used[c.bucket as usize] = true;
         }
