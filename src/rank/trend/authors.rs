@@ -32,8 +32,8 @@ pub fn decayed(score: f64, age: f64, half_life: f64) -> f64 {
     score * 0.5f64.powf(age / half_life)
 }
 
-/// Half-lives after which a peak is forgotten (its score has fallen below
-/// one ten-billionth).
+/// Half-lives after which a peak is forgotten (its score has fallen to
+/// 2^-32 of itself, about a four-billionth).
 const FORGET_AFTER: f64 = 32.0;
 
 /// Scores each bucket within reach by [`mastodon_score`] of its distinct

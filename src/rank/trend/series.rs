@@ -227,16 +227,4 @@ impl Baseline {
             }
         }
     }
-
-    /// The number of earlier buckets asked for.
-    pub fn len(&self) -> usize {
-        match *self {
-            Baseline::Previous(n) | Baseline::Seasonal { n, .. } => n,
-        }
-    }
-
-    /// True when no earlier bucket is asked for.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
