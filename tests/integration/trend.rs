@@ -51,6 +51,15 @@ fn at_day(d: u32) -> Option<i64> {
     Some(1_717_200_000 + i64::from(d - 1) * 86_400)
 }
 
+/// Options ranking June `d` against `baseline` buckets, all else default.
+fn on_day(d: u32, baseline: usize) -> TrendOptions {
+    TrendOptions {
+        at: at_day(d),
+        baseline,
+        ..TrendOptions::default()
+    }
+}
+
 fn score(report: &TrendReport, method: Method, options: &TrendOptions, tag: &str) -> f64 {
     let scorer = method.scorer(&TrendParams::default());
     let t = trend::trending(report, scorer.as_ref(), options).unwrap();
@@ -76,11 +85,7 @@ fn zscore_of_the_issue_through_a_run() {
         .map(|(&n, d)| (d.as_str(), "flu", n, n))
         .collect();
     let report = run(export(&rows), "day", 2);
-    let options = TrendOptions {
-        at: at_day(9),
-        baseline: 8,
-        ..TrendOptions::default()
-    };
+    let options = on_day(9, 8);
     assert!(close(score(&report, Method::Zscore, &options, "flu"), 3.5));
 }
 
@@ -92,11 +97,7 @@ fn poisson_ewma_and_change_through_a_run() {
         "day",
         1,
     );
-    let options = TrendOptions {
-        at: at_day(2),
-        baseline: 1,
-        ..TrendOptions::default()
-    };
+    let options = on_day(2, 1);
     assert_eq!(score(&report, Method::Poisson, &options, "asco"), 0.9375);
     // 10 -> 25 is +150%.
     assert_eq!(score(&report, Method::Change, &options, "asco"), 150.0);
@@ -109,10 +110,7 @@ fn poisson_ewma_and_change_through_a_run() {
         .map(|(&n, d)| (d.as_str(), "t1d", n, n))
         .collect();
     let report = run(export(&rows), "day", 2);
-    let options = TrendOptions {
-        at: at_day(5),
-        ..TrendOptions::default()
-    };
+    let options = on_day(5, 7);
     let s = score(&report, Method::Ewma, &options, "t1d");
     assert!((s - 9.15759).abs() < 5e-6, "{s}");
 }
@@ -125,11 +123,7 @@ fn a_fall_scores_zero_and_is_not_ranked() {
         "day",
         1,
     );
-    let options = TrendOptions {
-        at: at_day(2),
-        baseline: 1,
-        ..TrendOptions::default()
-    };
+    let options = on_day(2, 1);
     for m in Method::ALL {
         assert_eq!(score(&report, m, &options, "mmr"), 0.0, "{m}");
         let scorer = m.scorer(&TrendParams::default());
@@ -178,11 +172,7 @@ fn authors_score_and_its_decay_in_hourly_buckets() {
         "day",
         1,
     );
-    let options = TrendOptions {
-        at: at_day(2),
-        baseline: 1,
-        ..TrendOptions::default()
-    };
+    let options = on_day(2, 1);
     assert_eq!(score(&report, Method::Authors, &options, "rsv"), 25.0);
     assert_eq!(score(&report, Method::Authors, &options, "hpv"), 0.0);
 }
@@ -200,11 +190,7 @@ fn llr_of_the_issue_through_a_run() {
         "day",
         2,
     );
-    let options = TrendOptions {
-        at: at_day(2),
-        baseline: 1,
-        ..TrendOptions::default()
-    };
+    let options = on_day(2, 1);
     let s = score(&report, Method::Llr, &options, "x");
     assert!((s - 81.1065).abs() < 5e-5, "{s}");
 }
@@ -239,10 +225,7 @@ fn bursts_of_the_issue_through_a_run() {
     // 0.275. Day 3 saves 20 ln 2 - 80 ln(0.8625/0.725) = -0.028, day 4
     // saves 25 ln 2 - 75 ln(0.8625/0.725) = 4.3040; entering costs ln 4
     // either way, so the burst is day 4 alone, weight 4.3040.
-    let options = TrendOptions {
-        at: at_day(4),
-        ..TrendOptions::default()
-    };
+    let options = on_day(4, 7);
     let s = score(&report, Method::Burst, &options, "b");
     assert!((s - 4.3040).abs() < 5e-4, "{s}");
 }
@@ -263,10 +246,7 @@ fn the_default_bucket_is_the_latest_complete_one() {
     assert_eq!(t.bucket, at_day(1));
     assert!(t.why.contains("the one before the latest"), "{}", t.why);
     // A bucket outside the data is an error.
-    let options = TrendOptions {
-        at: at_day(20),
-        ..TrendOptions::default()
-    };
+    let options = on_day(20, 7);
     assert!(trend::trending(&report, scorer.as_ref(), &options).is_err());
 }
 
@@ -295,10 +275,7 @@ fn ties_filters_and_ignores() {
             .map(|r| report.counts().tags()[r.tag as usize].key.clone())
             .collect()
     };
-    let base = TrendOptions {
-        at: at_day(2),
-        ..TrendOptions::default()
-    };
+    let base = on_day(2, 7);
     assert_eq!(keys(&base), ["a", "b", "c"]);
     let o = TrendOptions {
         min_authors: 4,
@@ -457,11 +434,7 @@ fn without_authors_the_authors_method_scores_posts_and_says_so() {
                5,2024-06-02T10:00:00Z,#b\n6,2024-06-02T10:00:00Z,#b\n7,2024-06-02T10:00:00Z,#b\n";
     let report = run(csv.to_string(), "day", 1);
     let scorer = Method::Authors.scorer(&TrendParams::default());
-    let options = TrendOptions {
-        at: at_day(2),
-        baseline: 1,
-        ..TrendOptions::default()
-    };
+    let options = on_day(2, 1);
     let t = trend::trending(&report, scorer.as_ref(), &options).unwrap();
     assert_eq!(t.measure, Measure::Posts);
     assert!(t.notes[0].contains("no authors"), "{:?}", t.notes);
