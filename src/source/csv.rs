@@ -23,7 +23,8 @@ use crate::diagnostics::SkipReason;
 use crate::error::{Error, ErrorKind, Result};
 use crate::source::{
     AUTHOR_NAMES, Bad, Columns, Fields, ID_NAMES, Prepared, REPOST_NAMES, RecordPos, Scanned,
-    Schema, TEXT_NAMES, TIME_NAMES, decode, json, non_empty, read_error, unescape_html,
+    Schema, TEXT_NAMES, TIME_NAMES, Utf8Ahead, decode_known, json, non_empty, read_error,
+    unescape_html,
 };
 use crate::time::TimeParser;
 
@@ -748,6 +749,7 @@ impl CsvSchema {
         f: &mut impl FnMut(RecordPos, std::result::Result<Fields<'_>, Bad>),
     ) -> Scanned {
         let mut record = Record::default();
+        let mut utf8 = Utf8Ahead::default();
         let mut pos = 0;
         let mut line = 0u64;
         while pos < limit.min(chunk.len()) {
@@ -793,6 +795,7 @@ impl CsvSchema {
                 continue;
             }
             let mut lossy = false;
+            let valid = utf8.valid(chunk, at.offset, end);
             let text_bytes = if self.text_takes_rest && record.len() > self.width {
                 self.ragged.fetch_add(1, Ordering::Relaxed);
                 let from = record.field_start(self.text);
@@ -806,7 +809,7 @@ impl CsvSchema {
             };
             let mut get = |i: Option<usize>| {
                 i.and_then(|i| record.field(chunk, i))
-                    .map(|b| decode(b, &mut lossy))
+                    .map(|b| decode_known(b, valid, &mut lossy))
                     .and_then(non_empty)
             };
             let time = get(self.time);
@@ -821,11 +824,11 @@ impl CsvSchema {
                 None => false,
             };
             let tags = self.tags.and_then(|i| record.field(chunk, i)).map(|b| {
-                let list = decode(b, &mut lossy);
+                let list = decode_known(b, valid, &mut lossy);
                 parse_tag_list(&list)
             });
             let text = text_bytes
-                .map(|b| decode(b, &mut lossy))
+                .map(|b| decode_known(b, valid, &mut lossy))
                 .and_then(non_empty)
                 .map(|t| {
                     if !self.unescape {
@@ -931,6 +934,32 @@ mod tests {
                 }
                 pos = end;
             }
+        }
+    }
+
+    #[test]
+    fn utf8_checked_ahead_flags_exactly_the_bad_records() {
+        // Records of every length around the block size, one in seven with
+        // a byte that is not UTF-8, one in five with a character cut by the
+        // end of a block if blocks fell there.
+        let mut buf = Vec::new();
+        let mut records = Vec::new();
+        for i in 0..400usize {
+            let start = buf.len();
+            buf.extend(std::iter::repeat_n(b'a', i * 331 % 2000));
+            if i % 5 == 0 {
+                buf.extend_from_slice("é健".as_bytes());
+            }
+            if i % 7 == 3 {
+                buf.push(0xE9);
+            }
+            buf.push(b'\n');
+            records.push((start, buf.len(), i % 7 != 3));
+        }
+        let mut ahead = Utf8Ahead::default();
+        for &(start, end, valid) in &records {
+            assert_eq!(ahead.valid(&buf, start, end), valid, "record at {start}");
+            assert_eq!(std::str::from_utf8(&buf[start..end]).is_ok(), valid);
         }
     }
 

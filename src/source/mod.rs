@@ -318,6 +318,24 @@ pub(crate) enum Schema {
 /// encoding of spreadsheet exports that are not UTF-8), setting `lossy` so
 /// the record is counted and the file warned about.
 pub(crate) fn decode<'a>(bytes: Cow<'a, [u8]>, lossy: &mut bool) -> Cow<'a, str> {
+    decode_known(bytes, false, lossy)
+}
+
+/// [`decode`] of bytes already known to be valid UTF-8 when `valid` (see
+/// [`Utf8Ahead`]): no check then.
+pub(crate) fn decode_known<'a>(
+    bytes: Cow<'a, [u8]>,
+    valid: bool,
+    lossy: &mut bool,
+) -> Cow<'a, str> {
+    if valid {
+        return match bytes {
+            // SAFETY: the caller checked these bytes (or a span holding
+            // them, cut at ASCII bytes) to be valid UTF-8.
+            Cow::Borrowed(b) => Cow::Borrowed(unsafe { std::str::from_utf8_unchecked(b) }),
+            Cow::Owned(v) => Cow::Owned(unsafe { String::from_utf8_unchecked(v) }),
+        };
+    }
     let cp1252 = |b: &[u8]| {
         encoding_rs::WINDOWS_1252
             .decode_without_bom_handling(b)
@@ -343,6 +361,41 @@ pub(crate) fn decode<'a>(bytes: Cow<'a, [u8]>, lossy: &mut bool) -> Cow<'a, str>
     }
 }
 
+/// Checks UTF-8 a block at a time ahead of the records, instead of one
+/// field at a time: a record inside a checked block needs no check of its
+/// own (fields are cut at ASCII bytes, so each piece of a valid span is
+/// valid). One `simdutf8` call per [`Self::BLOCK`] bytes instead of one per
+/// field.
+#[derive(Debug, Default)]
+pub(crate) struct Utf8Ahead {
+    /// `buf[checked.0..checked.1]` is valid UTF-8.
+    checked: (usize, usize),
+}
+
+impl Utf8Ahead {
+    /// Bytes checked at a time.
+    const BLOCK: usize = 64 * 1024;
+
+    /// Whether `buf[start..end]` is valid UTF-8, checking the block from
+    /// `start` on when it was not checked yet. False says only that the
+    /// record must be checked field by field.
+    pub(crate) fn valid(&mut self, buf: &[u8], start: usize, end: usize) -> bool {
+        if start >= self.checked.0 && end <= self.checked.1 {
+            return true;
+        }
+        let stop = buf.len().min(start.saturating_add(Self::BLOCK).max(end));
+        let Some(block) = buf.get(start..stop) else {
+            return false;
+        };
+        let upto = match simdutf8::compat::from_utf8(block) {
+            Ok(_) => block.len(),
+            Err(e) => e.valid_up_to(),
+        };
+        self.checked = (start, start + upto);
+        end <= self.checked.1
+    }
+}
+
 /// The value, unless it means "missing": empty, `null`, `None`,
 /// `[deleted]` or `[removed]`.
 pub(crate) fn non_empty(s: Cow<'_, str>) -> Option<Cow<'_, str>> {
@@ -356,7 +409,13 @@ pub(crate) fn non_empty(s: Cow<'_, str>) -> Option<Cow<'_, str>> {
     {
         return Some(s);
     }
-    let t = s.trim();
+    // Nothing to trim when neither end is white space (what `trim` looks at).
+    let clean = |c: Option<char>| c.is_some_and(|c| !c.is_whitespace());
+    let t = if clean(s.chars().next()) && clean(s.chars().next_back()) {
+        &s
+    } else {
+        s.trim()
+    };
     if t.is_empty() || matches!(t, "null" | "None" | "[deleted]" | "[removed]") {
         None
     } else {
@@ -414,6 +473,41 @@ impl Schema {
         match self {
             Schema::Csv(s) => s.for_each_record(data, limit, &mut f),
             Schema::Json(s) => s.for_each_record(data, limit, &mut f),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_values_with_and_without_white_space() {
+        let kept = |s: &str| non_empty(Cow::Borrowed(s)).map(Cow::into_owned);
+        for missing in [
+            "",
+            " ",
+            "\u{a0}\u{2003}",
+            "null",
+            " null ",
+            "None",
+            "[deleted]",
+            "\t[removed]\u{3000}",
+        ] {
+            assert_eq!(kept(missing), None, "{missing:?}");
+        }
+        // Values are kept as written, white space included.
+        for value in [
+            "a",
+            "nul",
+            "Null",
+            " x ",
+            "❤️",
+            "null!",
+            "\u{a0}é",
+            "#BCSM 🎗",
+        ] {
+            assert_eq!(kept(value).as_deref(), Some(value), "{value:?}");
         }
     }
 }
