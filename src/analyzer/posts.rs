@@ -60,23 +60,30 @@ impl ChunkPosts {
 /// A 64-bit key for an id or author: the number itself when it is a plain
 /// decimal that fits (no collision possible), else a SipHash of the bytes.
 fn id_key(s: &str) -> u64 {
-    let s = s.trim();
-    // Up to 19 decimal digits always fit in a u64 (10^19 - 1 < 2^64).
-    if !s.is_empty() && s.len() <= 19 {
-        let mut n: u64 = 0;
-        let mut digits = true;
-        for b in s.bytes() {
-            if !b.is_ascii_digit() {
-                digits = false;
-                break;
-            }
-            n = n * 10 + u64::from(b - b'0');
-        }
-        if digits {
-            return n;
-        }
+    // A plain number is read without the (Unicode) trim: a run of digits
+    // between ASCII spaces is what `trim` would leave of it too.
+    if let Some(n) = decimal(s.trim_ascii()) {
+        return n;
     }
-    BuildHasherDefault::<DefaultHasher>::default().hash_one(s)
+    let s = s.trim();
+    decimal(s).unwrap_or_else(|| BuildHasherDefault::<DefaultHasher>::default().hash_one(s))
+}
+
+/// `s` as a number, when it is 1 to 19 decimal digits.
+fn decimal(s: &str) -> Option<u64> {
+    // Up to 19 decimal digits always fit in a u64 (10^19 - 1 < 2^64).
+    if s.is_empty() || s.len() > 19 {
+        return None;
+    }
+    let mut n: u64 = 0;
+    for b in s.bytes() {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        n = n * 10 + u64::from(d);
+    }
+    Some(n)
 }
 
 /// The start of a row for diagnostics: its first line, at most
@@ -247,4 +254,26 @@ fn snowflake_time(id: &str) -> Option<i64> {
 /// True for a classic retweet: the text starts with `RT @name`.
 fn is_rt_prefix(text: &str) -> bool {
     text.trim_start().starts_with("RT @")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_keys_of_numbers_are_the_numbers() {
+        assert_eq!(id_key("1765000000000000000"), 1_765_000_000_000_000_000);
+        assert_eq!(id_key(" 42\t"), 42);
+        // Unicode white space is trimmed as before.
+        assert_eq!(id_key("\u{2003}42\u{a0}"), 42);
+        assert_eq!(id_key("9999999999999999999"), 9_999_999_999_999_999_999);
+        // Not a plain number of at most 19 digits: hashed, the same for the
+        // same trimmed text.
+        let hashed =
+            BuildHasherDefault::<DefaultHasher>::default().hash_one("12345678901234567890");
+        assert_eq!(id_key("12345678901234567890"), hashed);
+        assert_eq!(id_key("\u{2003}12345678901234567890"), hashed);
+        assert_ne!(id_key("t3_abc"), id_key("t3_abd"));
+        assert_eq!(id_key("-5"), id_key(" -5 "));
+    }
 }
