@@ -8,7 +8,7 @@ use std::sync::atomic::Ordering;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::tables::{Dictionary, Entry, NO_AUTHOR, Numbers, PostRecord};
+use super::tables::{Dictionary, Entry, NO_AUTHOR, Numbers, PostRecord, merge_sorted};
 use super::{Cell, Counts, Position, SHARDS, TagInfo, Tallies};
 
 /// How often one spelling was written, and where first.
@@ -16,6 +16,14 @@ use super::{Cell, Counts, Position, SHARDS, TagInfo, Tallies};
 struct SpellingCount {
     count: u64,
     first: Position,
+}
+
+impl SpellingCount {
+    /// Not written yet.
+    const UNUSED: SpellingCount = SpellingCount {
+        count: 0,
+        first: (u32::MAX, u64::MAX, u32::MAX),
+    };
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -33,7 +41,14 @@ pub(crate) struct Shard {
     /// number (5 bytes a slot), the key is read from `cells`.
     cell_index: hashbrown::HashTable<u32>,
     cells: Blocks<CellCount>,
-    spellings: FxHashMap<u32, SpellingCount>,
+    /// By key index in the shard (key / [`SHARDS`]): the bucket and cell
+    /// number + 1 (0: none yet) of the key's last counted cell. Posts come
+    /// mostly in time order, so a key's next use is nearly always in the
+    /// same bucket: found here, without hashing.
+    last_cell: Vec<(u32, u32)>,
+    /// By spelling index in the shard (spelling / [`SHARDS`]: a spelling
+    /// falls in its key's set, see `Dictionary`); a count of 0 is unused.
+    spellings: Vec<SpellingCount>,
     /// `(cell << 32) | author` for each counted (post, tag) with an author.
     pairs: Vec<u64>,
     /// Length of `pairs` after its last deduplication.
@@ -106,41 +121,27 @@ pub(crate) struct Use {
 
 impl Shard {
     pub fn add(&mut self, u: &Use) {
-        let cell_hash = |bucket: u32, key: u32| {
-            use std::hash::BuildHasher;
-            rustc_hash::FxBuildHasher.hash_one((u64::from(bucket) << 32) | u64::from(key))
-        };
-        let cells = &self.cells;
-        let next = cells.len() as u32;
-        let cell = *self
-            .cell_index
-            .entry(
-                cell_hash(u.bucket, u.key),
-                |&i| cells[i as usize].bucket == u.bucket && cells[i as usize].key == u.key,
-                |&i| cell_hash(cells[i as usize].bucket, cells[i as usize].key),
-            )
-            .or_insert(next)
-            .get();
-        if cell == next {
-            self.cells.push(CellCount {
-                bucket: u.bucket,
-                key: u.key,
-                posts: 0,
-                occurrences: 0,
-            });
+        let k = u.key as usize / SHARDS;
+        if k >= self.last_cell.len() {
+            self.last_cell.resize(k + 1, (0, 0));
         }
+        let cell = match self.last_cell[k] {
+            (bucket, cell) if bucket == u.bucket && cell > 0 => cell - 1,
+            _ => {
+                let cell = self.cell(u.bucket, u.key);
+                self.last_cell[k] = (u.bucket, cell + 1);
+                cell
+            }
+        };
         let c = self.cells.get_mut(cell as usize);
         c.occurrences += u.count;
-        self.spellings
-            .entry(u.spelling)
-            .and_modify(|s| {
-                s.count += u.count;
-                s.first = s.first.min(u.at);
-            })
-            .or_insert(SpellingCount {
-                count: u.count,
-                first: u.at,
-            });
+        let i = u.spelling as usize / SHARDS;
+        if i >= self.spellings.len() {
+            self.spellings.resize(i + 1, SpellingCount::UNUSED);
+        }
+        let s = &mut self.spellings[i];
+        s.count += u.count;
+        s.first = s.first.min(u.at);
         if u.new_in_post {
             c.posts += 1;
             if let Some(a) = u.author {
@@ -152,33 +153,58 @@ impl Shard {
         }
     }
 
+    /// The number of the (bucket, key) cell, added if new.
+    fn cell(&mut self, bucket: u32, key: u32) -> u32 {
+        let cell_hash = |bucket: u32, key: u32| {
+            use std::hash::BuildHasher;
+            rustc_hash::FxBuildHasher.hash_one((u64::from(bucket) << 32) | u64::from(key))
+        };
+        let cells = &self.cells;
+        let next = cells.len() as u32;
+        let cell = *self
+            .cell_index
+            .entry(
+                cell_hash(bucket, key),
+                |&i| cells[i as usize].bucket == bucket && cells[i as usize].key == key,
+                |&i| cell_hash(cells[i as usize].bucket, cells[i as usize].key),
+            )
+            .or_insert(next)
+            .get();
+        if cell == next {
+            self.cells.push(CellCount {
+                bucket,
+                key,
+                posts: 0,
+                occurrences: 0,
+            });
+        }
+        cell
+    }
+
     /// Sorts and deduplicates the pairs added since the last time, merges
     /// them into the sorted distinct ones before them, and leaves room for
     /// half as many again: a shard holds at most 1.5 times its distinct
     /// pairs (plus a floor of [`PAIRS_FLOOR`]), never a doubled vector.
     fn dedup_pairs(&mut self) {
-        let mut fresh = self.pairs.split_off(self.distinct);
-        fresh.sort_unstable();
-        fresh.dedup();
-        let old = std::mem::take(&mut self.pairs);
-        let mut merged = Vec::with_capacity(old.len() + fresh.len());
-        let (mut i, mut j) = (0, 0);
-        while i < old.len() && j < fresh.len() {
-            let (a, b) = (old[i], fresh[j]);
-            merged.push(a.min(b));
-            i += usize::from(a <= b);
-            j += usize::from(b <= a);
+        thread_local! {
+            /// The pairs added since the last round, sorted, reused.
+            static FRESH: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
         }
-        merged.extend_from_slice(&old[i..]);
-        merged.extend_from_slice(&fresh[j..]);
-        let room = (merged.len() * 3 / 2).max(PAIRS_FLOOR);
-        if merged.capacity() > room {
-            merged.shrink_to(room);
+        FRESH.with_borrow_mut(|fresh| {
+            fresh.clear();
+            fresh.extend_from_slice(&self.pairs[self.distinct..]);
+            fresh.sort_unstable();
+            fresh.dedup();
+            self.pairs.truncate(self.distinct);
+            merge_sorted(&mut self.pairs, fresh);
+        });
+        let room = (self.pairs.len() * 3 / 2).max(PAIRS_FLOOR);
+        if self.pairs.capacity() > room {
+            self.pairs.shrink_to(room);
         } else {
-            merged.reserve_exact(room - merged.len());
+            self.pairs.reserve_exact(room - self.pairs.len());
         }
-        self.distinct = merged.len();
-        self.pairs = merged;
+        self.distinct = self.pairs.len();
     }
 }
 
@@ -325,7 +351,8 @@ impl Shards {
         let done: Vec<Done> = self
             .0
             .into_par_iter()
-            .map(|mut shard| {
+            .enumerate()
+            .map(|(set, mut shard)| {
                 shard.dedup_pairs();
                 let mut authors = vec![0u64; shard.cells.len()];
                 let mut tag_pairs: Vec<u64> = Vec::with_capacity(shard.pairs.len());
@@ -365,7 +392,9 @@ impl Shards {
                         }
                     })
                     .collect();
-                for (spelling, s) in shard.spellings {
+                let used = shard.spellings.into_iter().enumerate();
+                for (i, s) in used.filter(|(_, s)| s.count > 0) {
+                    let spelling = (i * SHARDS + set) as u32;
                     let key = key_rank[dict.spelling_key(spelling) as usize];
                     let best = &mut keys.entry(key).or_default().1;
                     // The spelling written most often; ties go to the one first.

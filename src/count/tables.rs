@@ -158,9 +158,50 @@ pub(crate) struct Local {
     /// reads the text straight from the slot, one cache miss fewer than
     /// going through the number.
     slots: Vec<[u64; 2]>,
-    /// The same for the spellings met last, by other bits of the hash: a
-    /// table small enough to stay in cache, where the frequent tags are.
-    recent: Vec<[u64; 2]>,
+    /// The spellings met last, by other bits of the hash, with their text
+    /// in the slot when it is short: a table small enough to stay in cache,
+    /// where the frequent tags are found with no other memory read.
+    recent: Vec<Recent>,
+}
+
+/// A slot of [`Local::recent`]: the hash's top 32 bits and the number + 1
+/// (0: empty), and the spelling's bytes zero-padded, when at most
+/// [`INLINE`] long (`len` is then its length, else `LONG` and the first
+/// eight bytes hold its span).
+#[derive(Debug, Clone, Copy)]
+#[repr(C, align(32))]
+struct Recent {
+    head: u64,
+    bytes: [u8; INLINE],
+    len: u8,
+}
+
+/// Spellings up to this many bytes are kept in a [`Recent`] slot.
+const INLINE: usize = 23;
+/// [`Recent::len`] of a longer spelling.
+const LONG: u8 = u8::MAX;
+
+impl Recent {
+    const EMPTY: Recent = Recent {
+        head: 0,
+        bytes: [0; INLINE],
+        len: 0,
+    };
+
+    fn new(head: u64, span: u64, text: &[u8]) -> Recent {
+        let mut slot = Recent {
+            head,
+            ..Recent::EMPTY
+        };
+        if text.len() <= INLINE {
+            slot.bytes[..text.len()].copy_from_slice(text);
+            slot.len = text.len() as u8;
+        } else {
+            slot.bytes[..8].copy_from_slice(&span.to_ne_bytes());
+            slot.len = LONG;
+        }
+        slot
+    }
 }
 
 /// Slots of [`Local::recent`].
@@ -174,7 +215,7 @@ impl Default for Local {
             key_hashes: Vec::new(),
             key: String::new(),
             slots: vec![[0; 2]; 1024],
-            recent: vec![[0; 2]; RECENT],
+            recent: vec![Recent::EMPTY; RECENT],
         }
     }
 }
@@ -207,9 +248,17 @@ impl Local {
         let h = spelling_hash(bytes);
         let tag = h >> 32;
         let r = (h >> 20) as usize % RECENT;
-        let recent = self.recent[r];
-        if recent[0] >> 32 == tag && recent[0] != 0 && same(self.at(recent[1]), bytes) {
-            return (recent[0] as u32) - 1;
+        let recent = &self.recent[r];
+        if recent.head >> 32 == tag && recent.head != 0 {
+            let found = if recent.len == LONG {
+                let span = u64::from_ne_bytes(recent.bytes[..8].try_into().unwrap_or_default());
+                same(self.at(span), bytes)
+            } else {
+                usize::from(recent.len) == bytes.len() && recent.bytes[..bytes.len()] == *bytes
+            };
+            if found {
+                return (recent.head as u32) - 1;
+            }
         }
         let mask = self.slots.len() - 1;
         let mut i = h as usize & mask;
@@ -219,7 +268,7 @@ impl Local {
                 break;
             }
             if slot[0] >> 32 == tag && same(self.at(slot[1]), bytes) {
-                self.recent[r] = slot;
+                self.recent[r] = Recent::new(slot[0], slot[1], bytes);
                 return (slot[0] as u32) - 1;
             }
             i = (i + 1) & mask;
@@ -230,7 +279,7 @@ impl Local {
         self.keys.push(&self.key);
         self.key_hashes.push(spelling_hash(self.key.as_bytes()));
         self.slots[i] = [(tag << 32) | u64::from(id + 1), span];
-        self.recent[r] = self.slots[i];
+        self.recent[r] = Recent::new(self.slots[i][0], span, bytes);
         if self.spellings.spans.len() * 8 > self.slots.len() * 5 {
             self.grow();
         }
@@ -322,41 +371,64 @@ impl IdSet {
         true
     }
 
-    /// Moves the recent ids into the sorted array.
+    /// Moves the recent ids into the sorted array, in place.
     fn archive(&mut self) {
         let mut fresh: Vec<u64> = self.recent.drain().collect();
         fresh.sort_unstable();
-        let old = std::mem::take(&mut self.sorted);
-        let len = old.len() + fresh.len();
-        let mut merged = Vec::with_capacity(len + len / 8);
-        if old
-            .last()
-            .is_none_or(|&max| fresh.first().is_some_and(|&min| min > max))
-        {
-            // In id order: the new ids all come after the old.
-            merged.extend_from_slice(&old);
-            merged.extend_from_slice(&fresh);
-        } else {
-            let (mut i, mut j) = (0, 0);
-            while i < old.len() && j < fresh.len() {
-                if old[i] < fresh[j] {
-                    merged.push(old[i]);
-                    i += 1;
-                } else {
-                    merged.push(fresh[j]);
-                    j += 1;
-                }
-            }
-            merged.extend_from_slice(&old[i..]);
-            merged.extend_from_slice(&fresh[j..]);
+        let len = self.sorted.len() + fresh.len();
+        if self.sorted.capacity() < len {
+            // An eighth more room than needed, never a doubled array.
+            self.sorted.reserve_exact(len + len / 8 - self.sorted.len());
         }
-        self.sorted = merged;
+        merge_sorted(&mut self.sorted, &fresh);
     }
 
     /// Ids held.
     #[cfg(test)]
     fn len(&self) -> usize {
         self.recent.len() + self.sorted.len()
+    }
+}
+
+/// Merges `fresh` (ascending, distinct) into `sorted` (ascending,
+/// distinct), leaving `sorted` ascending and distinct: values of `fresh`
+/// already there are dropped. In place, from the back: `sorted` only grows
+/// at its end, so no second array is filled (with its fresh pages, a page
+/// fault each 4 KiB) and, when `fresh` comes after all of `sorted` (ids in
+/// order), nothing but `fresh` is copied.
+pub(crate) fn merge_sorted(sorted: &mut Vec<u64>, fresh: &[u64]) {
+    let Some(&first) = fresh.first() else {
+        return;
+    };
+    if sorted.last().is_none_or(|&max| first > max) {
+        sorted.extend_from_slice(fresh);
+        return;
+    }
+    let old = sorted.len();
+    let end = old + fresh.len();
+    sorted.resize(end, 0);
+    // Write at `k - 1`, reading `sorted[i - 1]` and `fresh[j - 1]`; `k` never
+    // falls below `i + j`, so nothing unread is overwritten.
+    let (mut i, mut j, mut k) = (old, fresh.len(), end);
+    while j > 0 {
+        let f = fresh[j - 1];
+        if i > 0 && sorted[i - 1] >= f {
+            if sorted[i - 1] == f {
+                j -= 1; // Already there.
+                continue;
+            }
+            sorted[k - 1] = sorted[i - 1];
+            i -= 1;
+        } else {
+            sorted[k - 1] = f;
+            j -= 1;
+        }
+        k -= 1;
+    }
+    // `sorted[..i]` is in place; close the gap the dropped values left.
+    if k > i {
+        sorted.copy_within(k..end, i);
+        sorted.truncate(end - (k - i));
     }
 }
 
@@ -654,5 +726,32 @@ mod tests {
         }
         assert_eq!(set.len(), truth.len());
         assert!(set.sorted.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn merge_sorted_is_the_sorted_union() {
+        let mut x: u64 = 7;
+        let mut next = |m: u64| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) % m
+        };
+        for round in 0..300 {
+            let range = [5, 50, 5000][round % 3];
+            let mut a: Vec<u64> = (0..next(40)).map(|_| next(range)).collect();
+            let mut b: Vec<u64> = (0..next(40))
+                .map(|_| next(range) + round as u64 % 2 * range)
+                .collect();
+            for v in [&mut a, &mut b] {
+                v.sort_unstable();
+                v.dedup();
+            }
+            let mut truth: Vec<u64> = a.iter().chain(&b).copied().collect();
+            truth.sort_unstable();
+            truth.dedup();
+            merge_sorted(&mut a, &b);
+            assert_eq!(a, truth);
+        }
     }
 }
