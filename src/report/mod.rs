@@ -185,25 +185,41 @@ pub fn write_count_csv(
         ranges.push(start..start + len);
         start += len;
     }
+    // Every tag key as a CSV field, back to back: rows read them from one
+    // small buffer rather than from a string each, far apart.
+    let mut keys = Vec::new();
+    let mut key_ends = Vec::with_capacity(counts.tags().len() + 1);
+    key_ends.push(0);
+    for t in counts.tags() {
+        csv_field(&mut keys, &t.key);
+        key_ends.push(keys.len());
+    }
     let format = |range: &std::ops::Range<usize>| -> Vec<u8> {
         let cells = &cells[range.clone()];
-        let label = report
-            .bucketer()
-            .format(counts.buckets()[cells[0].bucket as usize]);
-        let ranked = rank::rank(
-            cells
-                .iter()
-                .enumerate()
-                .map(|(i, c)| (i as u32, measure.of(&c.tallies) as f64)),
-            top,
+        let mut label = Vec::new();
+        csv_field(
+            &mut label,
+            &report
+                .bucketer()
+                .format(counts.buckets()[cells[0].bucket as usize]),
         );
+        // rank::rank's order (measure descending, then tag) on the exact
+        // counts rather than on their f64 scores.
+        let mut ranked: Vec<(std::cmp::Reverse<u64>, u32)> = cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (std::cmp::Reverse(measure.of(&c.tallies)), i as u32))
+            .collect();
+        ranked.sort_unstable();
+        ranked.truncate(top.unwrap_or(usize::MAX));
         let mut line = Vec::with_capacity(ranked.len() * 48);
         let mut n = itoa::Buffer::new();
-        for r in ranked {
-            let c = &cells[r.tag as usize];
-            csv_field(&mut line, &label);
+        for (_, i) in ranked {
+            let c = &cells[i as usize];
+            line.extend_from_slice(&label);
             line.push(b',');
-            csv_field(&mut line, &counts.tags()[c.tag as usize].key);
+            let t = c.tag as usize;
+            line.extend_from_slice(&keys[key_ends[t]..key_ends[t + 1]]);
             for v in [c.tallies.posts, c.tallies.occurrences, c.tallies.authors] {
                 line.push(b',');
                 line.extend_from_slice(n.format(v).as_bytes());
