@@ -98,6 +98,10 @@ impl Analyzer {
             let locals: Vec<&Local> = locals.iter().map(|l| &**l).collect();
             run.dict.sync(&locals);
         }
+        let dict = &run.dict;
+        chunks
+            .par_iter_mut()
+            .for_each(|c| dict.globalize(c.thread, &mut c.tags.entries));
         for chunk in &mut chunks {
             chunk.bucket_ids = chunk.buckets.iter().map(|&b| run.dict.bucket(b)).collect();
         }
@@ -234,7 +238,6 @@ impl Analyzer {
                 posts: &c.posts,
                 entries: &c.tags.entries,
                 buckets: &c.bucket_ids,
-                remap: &run.dict.remaps[c.thread],
                 file: state.file,
             })
             .collect();

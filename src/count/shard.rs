@@ -8,14 +8,21 @@ use std::sync::atomic::Ordering;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::tables::{Dictionary, Entry, NO_AUTHOR, Numbers, PostRecord, merge_sorted};
+use super::tables::{Dictionary, Entry, NO_AUTHOR, PostRecord, merge_sorted};
 use super::{Cell, Counts, Position, SHARDS, TagInfo, Tallies};
 
 /// How often one spelling was written, and where first.
+///
+/// Beside it, the bucket and number + 1 (0: none yet) of the cell its key
+/// was last counted in through this spelling: posts come mostly in time
+/// order, so the next use is nearly always in the same bucket, and its cell
+/// is found here, in the memory just read, without hashing.
 #[derive(Debug, Clone, Copy)]
+#[repr(align(32))]
 struct SpellingCount {
     count: u64,
     first: Position,
+    last_cell: (u32, u32),
 }
 
 impl SpellingCount {
@@ -23,6 +30,7 @@ impl SpellingCount {
     const UNUSED: SpellingCount = SpellingCount {
         count: 0,
         first: (u32::MAX, u64::MAX, u32::MAX),
+        last_cell: (0, 0),
     };
 }
 
@@ -41,11 +49,6 @@ pub(crate) struct Shard {
     /// number (5 bytes a slot), the key is read from `cells`.
     cell_index: hashbrown::HashTable<u32>,
     cells: Blocks<CellCount>,
-    /// By key index in the shard (key / [`SHARDS`]): the bucket and cell
-    /// number + 1 (0: none yet) of the key's last counted cell. Posts come
-    /// mostly in time order, so a key's next use is nearly always in the
-    /// same bucket: found here, without hashing.
-    last_cell: Vec<(u32, u32)>,
     /// By spelling index in the shard (spelling / [`SHARDS`]: a spelling
     /// falls in its key's set, see `Dictionary`); a count of 0 is unused.
     spellings: Vec<SpellingCount>,
@@ -121,20 +124,6 @@ pub(crate) struct Use {
 
 impl Shard {
     pub fn add(&mut self, u: &Use) {
-        let k = u.key as usize / SHARDS;
-        if k >= self.last_cell.len() {
-            self.last_cell.resize(k + 1, (0, 0));
-        }
-        let cell = match self.last_cell[k] {
-            (bucket, cell) if bucket == u.bucket && cell > 0 => cell - 1,
-            _ => {
-                let cell = self.cell(u.bucket, u.key);
-                self.last_cell[k] = (u.bucket, cell + 1);
-                cell
-            }
-        };
-        let c = self.cells.get_mut(cell as usize);
-        c.occurrences += u.count;
         let i = u.spelling as usize / SHARDS;
         if i >= self.spellings.len() {
             self.spellings.resize(i + 1, SpellingCount::UNUSED);
@@ -142,6 +131,16 @@ impl Shard {
         let s = &mut self.spellings[i];
         s.count += u.count;
         s.first = s.first.min(u.at);
+        let cell = match s.last_cell {
+            (bucket, cell) if bucket == u.bucket && cell > 0 => cell - 1,
+            _ => {
+                let cell = self.cell(u.bucket, u.key);
+                self.spellings[i].last_cell = (u.bucket, cell + 1);
+                cell
+            }
+        };
+        let c = self.cells.get_mut(cell as usize);
+        c.occurrences += u.count;
         if u.new_in_post {
             c.posts += 1;
             if let Some(a) = u.author {
@@ -263,8 +262,6 @@ pub(crate) struct ChunkView<'a> {
     pub entries: &'a [Entry],
     /// Global bucket numbers of the chunk's bucket list.
     pub buckets: &'a [u32],
-    /// The global numbers of the chunk's thread's spelling numbers.
-    pub remap: &'a [Numbers],
     pub file: u32,
 }
 
@@ -292,7 +289,7 @@ impl Shards {
                         };
                         let tags = post.tags.start as usize..post.tags.end as usize;
                         for e in &chunk.entries[tags] {
-                            let Numbers { spelling, key } = chunk.remap[e.spelling as usize];
+                            let (spelling, key) = (e.spelling, e.key);
                             let shard = key as usize % SHARDS;
                             if !mine.contains(&shard) {
                                 continue;

@@ -40,10 +40,13 @@ pub(crate) struct PostRecord {
 /// position of its first use among the post's tags.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Entry {
-    /// The spelling, numbered by the chunk's thread ([`Local::spelling`]).
+    /// The spelling: numbered by the chunk's thread ([`Local::spelling`])
+    /// while parsing, by the [`Dictionary`] once [`Dictionary::globalize`]d.
     pub spelling: u32,
-    pub count: u64,
+    /// The spelling's global key number, once globalized.
+    pub key: u32,
     pub first: u32,
+    pub count: u64,
 }
 
 /// The hashtags of a chunk's posts, one [`Entry`] per distinct spelling of a
@@ -97,8 +100,9 @@ impl PostTags {
         }
         self.entries.push(Entry {
             spelling,
-            count: 1,
+            key: 0,
             first,
+            count: 1,
         });
     }
 }
@@ -153,45 +157,41 @@ pub(crate) struct Local {
     key_hashes: Vec<u64>,
     /// Scratch space for [`normalize::key_into`].
     key: String,
-    /// Empty (`[0, _]`), or the hash's top 32 bits and the number + 1,
-    /// beside where the spelling's text is (start << 32 | length): a lookup
-    /// reads the text straight from the slot, one cache miss fewer than
-    /// going through the number.
-    slots: Vec<[u64; 2]>,
-    /// The spellings met last, by other bits of the hash, with their text
-    /// in the slot when it is short: a table small enough to stay in cache,
-    /// where the frequent tags are found with no other memory read.
-    recent: Vec<Recent>,
+    /// Open addressing by the hash's low bits: one [`Slot`] a spelling,
+    /// holding the spelling itself when short. A lookup reads one slot (and
+    /// the text only for a long spelling); the slots of frequent tags stay
+    /// in cache by themselves.
+    slots: Vec<Slot>,
 }
 
-/// A slot of [`Local::recent`]: the hash's top 32 bits and the number + 1
+/// A slot of [`Local::slots`]: the hash's top 32 bits and the number + 1
 /// (0: empty), and the spelling's bytes zero-padded, when at most
 /// [`INLINE`] long (`len` is then its length, else `LONG` and the first
-/// eight bytes hold its span).
+/// eight bytes hold its span in the text, start << 32 | length).
 #[derive(Debug, Clone, Copy)]
 #[repr(C, align(32))]
-struct Recent {
+struct Slot {
     head: u64,
     bytes: [u8; INLINE],
     len: u8,
 }
 
-/// Spellings up to this many bytes are kept in a [`Recent`] slot.
+/// Spellings up to this many bytes are kept in their [`Slot`].
 const INLINE: usize = 23;
-/// [`Recent::len`] of a longer spelling.
+/// [`Slot::len`] of a longer spelling.
 const LONG: u8 = u8::MAX;
 
-impl Recent {
-    const EMPTY: Recent = Recent {
+impl Slot {
+    const EMPTY: Slot = Slot {
         head: 0,
         bytes: [0; INLINE],
         len: 0,
     };
 
-    fn new(head: u64, span: u64, text: &[u8]) -> Recent {
-        let mut slot = Recent {
+    fn new(head: u64, span: u64, text: &[u8]) -> Slot {
+        let mut slot = Slot {
             head,
-            ..Recent::EMPTY
+            ..Slot::EMPTY
         };
         if text.len() <= INLINE {
             slot.bytes[..text.len()].copy_from_slice(text);
@@ -204,9 +204,6 @@ impl Recent {
     }
 }
 
-/// Slots of [`Local::recent`].
-const RECENT: usize = 4096;
-
 impl Default for Local {
     fn default() -> Self {
         Local {
@@ -214,8 +211,7 @@ impl Default for Local {
             keys: Texts::default(),
             key_hashes: Vec::new(),
             key: String::new(),
-            slots: vec![[0; 2]; 1024],
-            recent: vec![Recent::EMPTY; RECENT],
+            slots: vec![Slot::EMPTY; 1024],
         }
     }
 }
@@ -247,29 +243,23 @@ impl Local {
         let bytes = text.as_bytes();
         let h = spelling_hash(bytes);
         let tag = h >> 32;
-        let r = (h >> 20) as usize % RECENT;
-        let recent = &self.recent[r];
-        if recent.head >> 32 == tag && recent.head != 0 {
-            let found = if recent.len == LONG {
-                let span = u64::from_ne_bytes(recent.bytes[..8].try_into().unwrap_or_default());
-                same(self.at(span), bytes)
-            } else {
-                usize::from(recent.len) == bytes.len() && recent.bytes[..bytes.len()] == *bytes
-            };
-            if found {
-                return (recent.head as u32) - 1;
-            }
-        }
         let mask = self.slots.len() - 1;
         let mut i = h as usize & mask;
         loop {
-            let slot = self.slots[i];
-            if slot[0] == 0 {
+            let slot = &self.slots[i];
+            if slot.head == 0 {
                 break;
             }
-            if slot[0] >> 32 == tag && same(self.at(slot[1]), bytes) {
-                self.recent[r] = Recent::new(slot[0], slot[1], bytes);
-                return (slot[0] as u32) - 1;
+            if slot.head >> 32 == tag {
+                let found = if slot.len == LONG {
+                    let span = u64::from_ne_bytes(slot.bytes[..8].try_into().unwrap_or_default());
+                    same(self.at(span), bytes)
+                } else {
+                    usize::from(slot.len) == bytes.len() && slot.bytes[..bytes.len()] == *bytes
+                };
+                if found {
+                    return (slot.head as u32) - 1;
+                }
             }
             i = (i + 1) & mask;
         }
@@ -278,8 +268,7 @@ impl Local {
         normalize::key_into(text, &mut self.key);
         self.keys.push(&self.key);
         self.key_hashes.push(spelling_hash(self.key.as_bytes()));
-        self.slots[i] = [(tag << 32) | u64::from(id + 1), span];
-        self.recent[r] = Recent::new(self.slots[i][0], span, bytes);
+        self.slots[i] = Slot::new((tag << 32) | u64::from(id + 1), span, bytes);
         if self.spellings.spans.len() * 8 > self.slots.len() * 5 {
             self.grow();
         }
@@ -308,19 +297,18 @@ impl Local {
     }
 
     fn grow(&mut self) {
-        let mut slots = vec![[0u64; 2]; self.slots.len() * 2];
+        let mut slots = vec![Slot::EMPTY; self.slots.len() * 2];
         let mask = slots.len() - 1;
         for id in 0..self.len() {
-            let h = spelling_hash(self.get(id).as_bytes());
+            let text = self.get(id).as_bytes();
+            let h = spelling_hash(text);
             let mut i = h as usize & mask;
-            while slots[i][0] != 0 {
+            while slots[i].head != 0 {
                 i = (i + 1) & mask;
             }
             let (start, len) = self.spellings.spans[id as usize];
-            slots[i] = [
-                ((h >> 32) << 32) | u64::from(id + 1),
-                (u64::from(start) << 32) | u64::from(len),
-            ];
+            let span = (u64::from(start) << 32) | u64::from(len);
+            slots[i] = Slot::new(((h >> 32) << 32) | u64::from(id + 1), span, text);
         }
         self.slots = slots;
     }
@@ -594,6 +582,18 @@ impl Dictionary {
         }
         for (t, id, numbers) in found.into_iter().flatten() {
             self.remaps[t][id as usize] = numbers;
+        }
+    }
+
+    /// Gives the entries of a chunk parsed by worker `thread` their global
+    /// spelling and key numbers (after [`Dictionary::sync`]): once per
+    /// entry, so counting threads read a tag's key without a look-up.
+    pub fn globalize(&self, thread: usize, entries: &mut [Entry]) {
+        let remap = &self.remaps[thread];
+        for e in entries {
+            let n = remap[e.spelling as usize];
+            e.spelling = n.spelling;
+            e.key = n.key;
         }
     }
 
