@@ -131,7 +131,11 @@ impl Analyzer {
                                     duplicates.push((c, p));
                                 }
                             }
-                            if let Some(a) = post.author {
+                            // Authors count only through tags: a post without
+                            // tags needs no author number.
+                            if let Some(a) = post.author
+                                && !post.tags.is_empty()
+                            {
                                 let shard = id_shard(a);
                                 if mine.contains(&shard) {
                                     match count::author_number(
