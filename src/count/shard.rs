@@ -421,8 +421,7 @@ impl Shards {
             }
             all_cells.push(d.cells);
         }
-        let mut cells: Vec<Cell> = all_cells.into_par_iter().flatten().collect();
-        cells.par_sort_unstable_by_key(|c| (c.bucket, c.tag));
+        let cells = sort_cells(all_cells, bucket_order.len());
         let tags = key_order
             .par_iter()
             .zip(display)
@@ -451,9 +450,66 @@ impl Shards {
     }
 }
 
+/// The cells of all shards, sorted by bucket, then tag: placed by bucket
+/// (a counting sort: buckets are few, cells many), then each bucket sorted
+/// by tag on its own, in parallel.
+fn sort_cells(parts: Vec<Vec<Cell>>, buckets: usize) -> Vec<Cell> {
+    let mut starts = vec![0usize; buckets + 1];
+    for c in parts.iter().flatten() {
+        starts[c.bucket as usize + 1] += 1;
+    }
+    for b in 0..buckets {
+        starts[b + 1] += starts[b];
+    }
+    let empty = Cell {
+        bucket: 0,
+        tag: 0,
+        tallies: Tallies::default(),
+    };
+    let mut cells = vec![empty; starts[buckets]];
+    let mut next = starts.clone();
+    for c in parts.into_iter().flatten() {
+        let at = &mut next[c.bucket as usize];
+        cells[*at] = c;
+        *at += 1;
+    }
+    let mut rest = &mut cells[..];
+    let mut slices = Vec::with_capacity(buckets);
+    for w in starts.windows(2) {
+        let (bucket, tail) = rest.split_at_mut(w[1] - w[0]);
+        slices.push(bucket);
+        rest = tail;
+    }
+    slices
+        .into_par_iter()
+        .for_each(|bucket| bucket.sort_unstable_by_key(|c| c.tag));
+    cells
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cells_are_sorted_by_bucket_then_tag() {
+        let cell = |bucket, tag| Cell {
+            bucket,
+            tag,
+            tallies: Tallies {
+                posts: u64::from(bucket * 100 + tag),
+                ..Tallies::default()
+            },
+        };
+        let parts = vec![
+            vec![cell(2, 5), cell(0, 9), cell(2, 1)],
+            vec![],
+            vec![cell(1, 3), cell(0, 2), cell(2, 3)],
+        ];
+        let mut want: Vec<Cell> = parts.iter().flatten().copied().collect();
+        want.sort_unstable_by_key(|c| (c.bucket, c.tag));
+        assert_eq!(sort_cells(parts, 3), want);
+        assert_eq!(sort_cells(vec![vec![], vec![]], 0), []);
+    }
 
     #[test]
     fn pairs_merged_in_rounds_are_the_distinct_pairs() {
