@@ -72,18 +72,42 @@ fn id_key(s: &str) -> u64 {
 /// `s` as a number, when it is 1 to 19 decimal digits.
 fn decimal(s: &str) -> Option<u64> {
     // Up to 19 decimal digits always fit in a u64 (10^19 - 1 < 2^64).
-    if s.is_empty() || s.len() > 19 {
+    let b = s.as_bytes();
+    if b.is_empty() || b.len() > 19 {
         return None;
     }
+    let (head, eights) = b.split_at(b.len() % 8);
     let mut n: u64 = 0;
-    for b in s.bytes() {
-        let d = b.wrapping_sub(b'0');
+    for &c in head {
+        let d = c.wrapping_sub(b'0');
         if d > 9 {
             return None;
         }
         n = n * 10 + u64::from(d);
     }
+    for eight in eights.chunks_exact(8) {
+        n = n * 100_000_000 + eight_digits(eight.try_into().ok()?)?;
+    }
     Some(n)
+}
+
+/// Eight ASCII decimal digits as their number, a word at a time (the
+/// SWAR reduction of digit pairs, then quads, then the halves); `None` if
+/// any byte is not a digit.
+fn eight_digits(b: [u8; 8]) -> Option<u64> {
+    let w = u64::from_le_bytes(b);
+    // Every byte 0x30..=0x39: high nibble 3, and adding 6 does not carry
+    // into the high nibble.
+    let digits = (w & 0xF0F0_F0F0_F0F0_F0F0) == 0x3030_3030_3030_3030
+        && (w.wrapping_add(0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) == 0x3030_3030_3030_3030;
+    if !digits {
+        return None;
+    }
+    let w = w - 0x3030_3030_3030_3030;
+    // Byte i holds digit i (the first, most significant, in the low byte).
+    let w = (w * 10 + (w >> 8)) & 0x00FF_00FF_00FF_00FF;
+    let w = (w * 100 + (w >> 16)) & 0x0000_FFFF_0000_FFFF;
+    Some((w * 10_000 + (w >> 32)) & 0xFFFF_FFFF)
 }
 
 /// The start of a row for diagnostics: its first line, at most
@@ -274,6 +298,25 @@ mod tests {
         assert_eq!(id_key("12345678901234567890"), hashed);
         assert_eq!(id_key("\u{2003}12345678901234567890"), hashed);
         assert_ne!(id_key("t3_abc"), id_key("t3_abd"));
+        // Every length, and a non-digit at every place.
+        for len in 1..=19 {
+            let digits: String = (0..len)
+                .map(|i| char::from(b'1' + (i * 7 % 9) as u8))
+                .collect();
+            assert_eq!(decimal(&digits), Some(digits.parse().unwrap()), "{digits}");
+            for at in 0..len {
+                for bad in [b'/', b':', b'a', b' ', 0x80] {
+                    let mut b = digits.clone().into_bytes();
+                    b[at] = bad;
+                    if let Ok(s) = std::str::from_utf8(&b) {
+                        assert_eq!(decimal(s), None, "{s:?}");
+                    }
+                }
+            }
+        }
+        assert_eq!(decimal("00000000"), Some(0));
+        assert_eq!(decimal("99999999"), Some(99_999_999));
+        assert_eq!(decimal(""), None);
         assert_eq!(id_key("-5"), id_key(" -5 "));
     }
 }

@@ -323,6 +323,7 @@ pub(crate) fn decode<'a>(bytes: Cow<'a, [u8]>, lossy: &mut bool) -> Cow<'a, str>
 
 /// [`decode`] of bytes already known to be valid UTF-8 when `valid` (see
 /// [`Utf8Ahead`]): no check then.
+#[inline]
 pub(crate) fn decode_known<'a>(
     bytes: Cow<'a, [u8]>,
     valid: bool,
@@ -398,6 +399,7 @@ impl Utf8Ahead {
 
 /// The value, unless it means "missing": empty, `null`, `None`,
 /// `[deleted]` or `[removed]`.
+#[inline]
 pub(crate) fn non_empty(s: Cow<'_, str>) -> Option<Cow<'_, str>> {
     // Most values start and end with a letter or digit: nothing to trim, and
     // too long or too short to be a word that means "missing".
