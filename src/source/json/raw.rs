@@ -154,7 +154,14 @@ pub(crate) fn text(raw: &RawValue) -> Option<Cow<'_, str>> {
 /// True for the placeholders that mean "no value": empty or blank text,
 /// `null`, `None` (pandas), `[deleted]` and `[removed]` (Reddit).
 pub(crate) fn is_placeholder(v: &str) -> bool {
-    matches!(v.trim(), "" | "null" | "None" | "[deleted]" | "[removed]")
+    // Nothing to trim when neither end is white space (what `trim` looks at).
+    let clean = |c: Option<char>| c.is_some_and(|c| !c.is_whitespace());
+    let v = if clean(v.chars().next()) && clean(v.chars().next_back()) {
+        v
+    } else {
+        v.trim()
+    };
+    matches!(v, "" | "null" | "None" | "[deleted]" | "[removed]")
 }
 
 /// [`text`], with placeholders ([`is_placeholder`]) read as missing.
