@@ -317,11 +317,8 @@ pub(crate) enum Schema {
 /// Bytes as text: UTF-8 when valid, else read as Windows-1252 (the usual
 /// encoding of spreadsheet exports that are not UTF-8), setting `lossy` so
 /// the record is counted and the file warned about.
-pub(crate) fn decode<'a>(bytes: Cow<'a, [u8]>, lossy: &mut bool) -> Cow<'a, str> {
-    decode_known(bytes, false, lossy)
-}
-
-/// [`decode`] of bytes already known to be valid UTF-8 when `valid` (see
+///
+/// `valid` says the bytes are already known to be valid UTF-8 (see
 /// [`Utf8Ahead`]): no check then.
 #[inline]
 pub(crate) fn decode_known<'a>(

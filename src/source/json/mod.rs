@@ -49,7 +49,7 @@ use serde_json::value::RawValue;
 use crate::diagnostics::SkipReason;
 use crate::source::{
     AUTHOR_NAMES, Bad, Columns, Fields, ID_NAMES, REPOST_NAMES, RecordPos, Scanned, TEXT_NAMES,
-    TIME_NAMES, decode,
+    TIME_NAMES, Utf8Ahead, decode_known,
 };
 
 pub(crate) use raw::is_truthy;
@@ -283,14 +283,16 @@ impl JsonSchema {
 
     /// Reads a run of bytes holding one or more records (an object, or an
     /// array of them), all reported at `at`.
+    /// `valid`: the bytes are known to be UTF-8 (see [`Utf8Ahead`]).
     fn records(
         &self,
         bytes: &[u8],
         at: RecordPos,
+        valid: bool,
         f: &mut impl FnMut(RecordPos, Result<Fields<'_>, Bad>),
     ) {
         let mut lossy = false;
-        let text = decode(Cow::Borrowed(bytes), &mut lossy);
+        let text = decode_known(Cow::Borrowed(bytes), valid, &mut lossy);
         if !text.starts_with('[') {
             return self.record(&text, lossy, &mut |r| f(at, r));
         }
@@ -351,6 +353,7 @@ impl JsonSchema {
     ) -> Scanned {
         let mut pos = 0;
         let mut line = 0u64;
+        let mut utf8 = Utf8Ahead::default();
         while pos < limit.min(chunk.len()) {
             let end = memchr::memchr(b'\n', &chunk[pos..]).map_or(chunk.len(), |i| pos + i + 1);
             let start = pos;
@@ -367,7 +370,8 @@ impl JsonSchema {
                 end: start + lead + trimmed.len(),
                 line: line - u64::from(chunk[end - 1] == b'\n'),
             };
-            self.records(trimmed, at, f);
+            let valid = utf8.valid(chunk, at.offset, at.end);
+            self.records(trimmed, at, valid, f);
         }
         Scanned {
             lines: line,
@@ -398,7 +402,7 @@ impl JsonSchema {
                 line,
             };
             if whole {
-                self.records(&chunk[range.clone()], at, f);
+                self.records(&chunk[range.clone()], at, false, f);
             } else {
                 f(at, Err(cut()));
             }
