@@ -17,6 +17,9 @@
 #   JSONL     1: also generate the JSON lines file and time it         [1]
 #   MAX_WAIT  seconds the harness waits for a quiet machine per run    [60]
 #   QUIET     machine busy fraction counted as quiet                   [0.15]
+#   BASELINE  a git revision (e.g. a session's first commit): built into DATA_DIR and
+#             timed beside the current build on the same files, its output checked
+#             byte-identical (hashtrend_base, hashtrend_base_jsonl)    [none]
 #
 # Steps: cargo build --release --locked; a Python venv in DATA_DIR with duckdb,
 # polars, pandas, pyarrow (and numpy if python3 lacks it); the memchr floor of
@@ -72,6 +75,17 @@ echo "== cargo build --release --locked"
 TARGET=${CARGO_TARGET_DIR:-target}
 case $TARGET in /*) ;; *) TARGET=$REPO/$TARGET;; esac
 HT=$TARGET/release/hashtrend
+BASE_HT=
+if [ -n "${BASELINE:-}" ]; then
+  rev=$(cd "$REPO" && git rev-parse --short "$BASELINE") || die "BASELINE: no revision '$BASELINE'"
+  echo "== building the baseline $rev into $DATA_DIR/base-$rev"
+  rm -rf "$DATA_DIR/base-src"
+  (cd "$REPO" && git worktree add --force --detach "$DATA_DIR/base-src" "$rev" > /dev/null)
+  (cd "$DATA_DIR/base-src" && cargo build --release --locked -q --target-dir "$DATA_DIR/base-target")
+  (cd "$REPO" && git worktree remove --force "$DATA_DIR/base-src")
+  BASE_HT=$DATA_DIR/base-$rev
+  cp "$DATA_DIR/base-target/release/hashtrend" "$BASE_HT"
+fi
 
 FLOOR=
 if [ -f "$SHARED/floor/Cargo.toml" ]; then
@@ -139,10 +153,11 @@ h() {  # h NAME LABEL INPUT CMD...: time CMD with the shared harness
 }
 hashtrend_to() {  # hashtrend_to NAME LABEL INPUT ARGS...: hashtrend count writing $OUT/NAME_LABEL.csv
   local name=$1 label=$2 input=$3; shift 3
-  local o=$OUT/${name}_$label
+  local o=$OUT/${name}_$label bin=$HT
+  case $name in hashtrend_base*) bin=$BASE_HT;; esac
   rm -f "$o.csv" "$o.err"
   h "$name" "$label" "$input" bash -c 'o=$1; shift; exec "$@" > "$o.csv" 2> "$o.err"' _ "$o" \
-    "$HT" count --bucket day --output csv "$@" "$input"
+    "$bin" count --bucket day --output csv "$@" "$input"
 }
 peer() {  # peer NAME LABEL INPUT SCRIPT: a peer query script writing $OUT/NAME_LABEL/
   local name=$1 label=$2 input=$3 script=$4
@@ -156,6 +171,10 @@ for label in $LABELS; do
   hashtrend_to hashtrend "$label" "$csv"
   hashtrend_to hashtrend_t1 "$label" "$csv" --threads 1
   [ "$JSONL" = 1 ] && hashtrend_to hashtrend_jsonl "$label" "$jsonl"
+  if [ -n "$BASE_HT" ]; then
+    hashtrend_to hashtrend_base "$label" "$csv"
+    [ "$JSONL" = 1 ] && hashtrend_to hashtrend_base_jsonl "$label" "$jsonl"
+  fi
   [ -n "$FLOOR" ] && h floor_memchr "$label" "$csv" "$FLOOR" "$csv"
   has_peer duckdb_scan && peer duckdb_scan "$label" "$csv" "$SHARED/peers/duckdb_scan.py"
   has_peer duckdb && peer duckdb "$label" "$csv" "$SHARED/peers/duckdb_q.py"
@@ -178,8 +197,10 @@ CMDLINE="LABELS=\"$LABELS\" RUNS=$RUNS PEERS=\"$PEERS\""
 [ "$JSONL" = 1 ] || CMDLINE+=" JSONL=0"
 [ "$MAX_WAIT" = 60 ] || CMDLINE+=" MAX_WAIT=$MAX_WAIT"
 [ "$QUIET" = 0.15 ] || CMDLINE+=" QUIET=$QUIET"
+[ -n "$BASE_HT" ] && CMDLINE+=" BASELINE=$BASELINE"
 CMDLINE+=" scripts/bench.sh"
 MD=$DATA_DIR/bench-$(date +%Y-%m-%d-%H%M%S).md
 "$PY" "$REPO/scripts/bench_report.py" report --repo "$REPO" --shared "$SHARED" --data-dir "$DATA_DIR" \
   --labels "$LABELS" --log "$LOG" --log-offset "$LOG_OFFSET" --run-id "$RUN_ID" \
-  --generator "$GENERATOR" --command "$CMDLINE" --md "$MD" ${SAMPLE_DATA:+--peers-informational}
+  --generator "$GENERATOR" --command "$CMDLINE" --md "$MD" ${SAMPLE_DATA:+--peers-informational} \
+  ${BASE_HT:+--baseline "$(basename "$BASE_HT")"}

@@ -28,8 +28,8 @@ import subprocess
 import sys
 from collections import defaultdict
 
-ORDER = ["hashtrend", "hashtrend_t1", "floor_memchr", "duckdb_scan", "duckdb", "polars", "pandas",
-         "hashtrend_jsonl", "polars_jsonl"]
+ORDER = ["hashtrend", "hashtrend_t1", "hashtrend_base", "floor_memchr", "duckdb_scan", "duckdb", "polars",
+         "pandas", "hashtrend_jsonl", "hashtrend_base_jsonl", "polars_jsonl"]
 REF = {"csv": "hashtrend", "jsonl": "hashtrend_jsonl"}
 
 
@@ -243,6 +243,12 @@ def run_checks(a, labels, recs):
         if "hashtrend" in digests and "hashtrend_t1" in digests:
             ck.add(lab, "hashtrend --threads 1 (CSV)", "byte-identical to the default-threads output", "sha256",
                    [] if digests["hashtrend"] == digests["hashtrend_t1"] else ["outputs differ"])
+        for base, ref in [("hashtrend_base", "hashtrend"), ("hashtrend_base_jsonl", "hashtrend_jsonl")]:
+            path = os.path.join(out, f"{base}_{lab}.csv")
+            if (base, lab) in recs and ref in digests and os.path.exists(path):
+                same = hashlib.sha256(open(path, "rb").read()).hexdigest() == digests[ref]
+                ck.add(lab, f"{base} ({a.baseline})", f"byte-identical to {ref}'s output", "sha256",
+                       [] if same else ["outputs differ"])
         # peers other than DuckDB: reported, not failed on (pandas is known to cut #स्वास्थ्य)
         if have_dd:
             for p in ["polars", "pandas", "polars_jsonl"]:
@@ -265,8 +271,10 @@ def machine_lines(shared):
         return [f"- nproc: {os.cpu_count()}; {platform.platform()} (report.machine() failed: {e})"]
 
 
-def desc(name, nproc):
+def desc(name, nproc, baseline=None):
     d = {
+        "hashtrend_base": f"the baseline build ({baseline}), same command on the CSV",
+        "hashtrend_base_jsonl": f"the baseline build ({baseline}) on the JSON lines",
         "hashtrend": f"`hashtrend count --bucket day --output csv` (default: {nproc} threads)",
         "hashtrend_t1": "same, `--threads 1`",
         "hashtrend_jsonl": f"`hashtrend count --bucket day --output csv` on the JSON lines ({nproc} threads)",
@@ -331,7 +339,7 @@ def build_report(a, labels, recs, ck, info):
             dirty_any |= s["dirty"]
             size = os.path.getsize(s["input"])
             cpu = "-" if s["cpu"] is None else f"{s['cpu']:.2f}"
-            L.append(f"| {name} | {desc(name, nproc)} | {s['runs']} | {s['median']:.3f} | {s['min']:.3f} | "
+            L.append(f"| {name} | {desc(name, nproc, a.baseline)} | {s['runs']} | {s['median']:.3f} | {s['min']:.3f} | "
                      f"{s['max']:.3f} | {size / 1e6 / s['median']:.0f} | {s['rss']:.0f} | {cpu} | "
                      f"{'1 (reference)' if name == REF[fmt] else fmt_ratio(ratio)} |")
         L.append("")
@@ -347,6 +355,10 @@ def build_report(a, labels, recs, ck, info):
             if med.get((peer, lab)) and med.get((ref, lab)):
                 L.append(f"- {ref} is {med[(peer, lab)] / med[(ref, lab)]:.1f}x faster than {peer} "
                          f"(issue 4: {goal})")
+        for base, ref in [("hashtrend_base", "hashtrend"), ("hashtrend_base_jsonl", "hashtrend_jsonl")]:
+            if med.get((base, lab)) and med.get((ref, lab)):
+                L.append(f"- {ref} against the baseline ({a.baseline}): {med[(base, lab)]:.3f} -> "
+                         f"{med[(ref, lab)]:.3f} s, {med[(base, lab)] / med[(ref, lab)]:.2f}x faster")
         s10 = st.get(("hashtrend", lab))
         if lab == "10m" and s10:
             L.append(f"- peak RSS at 10m: {s10['rss']:.0f} MB (issue 4: under 400 MB)")
@@ -395,6 +407,7 @@ def main():
     r.add_argument("--generator", default="")
     r.add_argument("--command", default="scripts/bench.sh")
     r.add_argument("--md", required=True)
+    r.add_argument("--baseline", default=None, help="name of the baseline build timed beside hashtrend")
     r.add_argument("--peers-informational", action="store_true",
                    help="report DuckDB differences without failing (data from hashtrend sample)")
     a = ap.parse_args()
