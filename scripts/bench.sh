@@ -21,13 +21,14 @@
 #             timed beside the current build on the same files, its output checked
 #             byte-identical (hashtrend_base, hashtrend_base_jsonl)    [none]
 #
-# Steps: cargo build --release --locked; a Python venv in DATA_DIR with duckdb,
+# Steps: cargo build --release --locked (and the BASELINE's); a Python venv in DATA_DIR with duckdb,
 # polars, pandas, pyarrow (and numpy if python3 lacks it); the memchr floor of
 # ../shared/bench/floor built into DATA_DIR; posts_<label>.csv/.jsonl made by
 # ../shared/bench/gen_posts.py (seed 42; with FILE.truth.json) or, when that is
 # absent, by `hashtrend sample` (another distribution, no truth file); every
 # command timed with ../shared/bench/harness.py (page cache warm, /usr/bin/time -v,
-# quiet-machine gate, foreign CPU recorded) into DATA_DIR/timings.jsonl; then
+# quiet-machine gate, foreign CPU recorded) into DATA_DIR/timings.jsonl, in RUNS
+# rounds that each run every command once; then
 # scripts/bench_report.py checks the counts (truth, DuckDB) and prints the ratio
 # table, also written to DATA_DIR/bench-<date>.md. Exit status 1 if a command
 # failed or any count disagrees.
@@ -149,7 +150,7 @@ h() {  # h NAME LABEL INPUT CMD...: time CMD with the shared harness
   local name=$1 label=$2 input=$3; shift 3
   echo "== $label $name"
   "$PY" "$SHARED/harness.py" --max-wait "$MAX_WAIT" --quiet "$QUIET" --peer "$name" --label "$label" \
-      --input "$input" --runs "$RUNS" --log "$LOG" -- "$@" 2>&1 | "$PY" "$REPO/scripts/bench_report.py" progress
+      --input "$input" --runs "$HARNESS_RUNS" --log "$LOG" -- "$@" 2>&1 | "$PY" "$REPO/scripts/bench_report.py" progress
 }
 hashtrend_to() {  # hashtrend_to NAME LABEL INPUT ARGS...: hashtrend count writing $OUT/NAME_LABEL.csv
   local name=$1 label=$2 input=$3; shift 3
@@ -164,10 +165,18 @@ peer() {  # peer NAME LABEL INPUT SCRIPT: a peer query script writing $OUT/NAME_
   rm -rf "$OUT/${name}_$label"
   h "$name" "$label" "$input" "$PY" "$script" "$input" "$OUT/${name}_$label"
 }
+# Rounds: each runs every command once, so a slow phase of the machine (a
+# busy neighbour on the host) falls on all commands alike rather than on
+# whichever ran then.
 for label in $LABELS; do
+  rm -rf "$OUT"/*_"$label" "$OUT"/*_"$label".*  # no stale outputs from an earlier run in the checks
+done
+HARNESS_RUNS=1
+for round in $(seq "$RUNS"); do
+for label in $LABELS; do
+  echo "== round $round of $RUNS"
   csv=$DATA_DIR/posts_$label.csv
   jsonl=$DATA_DIR/posts_$label.jsonl
-  rm -rf "$OUT"/*_"$label" "$OUT"/*_"$label".*  # no stale outputs from an earlier run in the checks
   hashtrend_to hashtrend "$label" "$csv"
   hashtrend_to hashtrend_t1 "$label" "$csv" --threads 1
   [ "$JSONL" = 1 ] && hashtrend_to hashtrend_jsonl "$label" "$jsonl"
@@ -185,10 +194,13 @@ for label in $LABELS; do
   if [ "$JSONL" = 1 ] && has_peer polars && [ -z "$SAMPLE_DATA" ]; then
     peer polars_jsonl "$label" "$jsonl" "$REPO/scripts/polars_jsonl_q.py"
   fi
+done
+done
+for label in $LABELS; do
   if ! has_peer duckdb; then  # the agreement check needs DuckDB's table: one untimed run
     echo "== $label duckdb (untimed, for the agreement check)"
     rm -rf "$OUT/duckdb_$label"
-    "$PY" "$SHARED/peers/duckdb_q.py" "$csv" "$OUT/duckdb_$label" > /dev/null
+    "$PY" "$SHARED/peers/duckdb_q.py" "$DATA_DIR/posts_$label.csv" "$OUT/duckdb_$label" > /dev/null
   fi
 done
 
