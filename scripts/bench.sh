@@ -79,13 +79,15 @@ HT=$TARGET/release/hashtrend
 BASE_HT=
 if [ -n "${BASELINE:-}" ]; then
   rev=$(cd "$REPO" && git rev-parse --short "$BASELINE") || die "BASELINE: no revision '$BASELINE'"
-  echo "== building the baseline $rev into $DATA_DIR/base-$rev"
-  rm -rf "$DATA_DIR/base-src"
-  (cd "$REPO" && git worktree add --force --detach "$DATA_DIR/base-src" "$rev" > /dev/null)
-  (cd "$DATA_DIR/base-src" && cargo build --release --locked -q --target-dir "$DATA_DIR/base-target")
-  (cd "$REPO" && git worktree remove --force "$DATA_DIR/base-src")
   BASE_HT=$DATA_DIR/base-$rev
-  cp "$DATA_DIR/base-target/release/hashtrend" "$BASE_HT"
+  if [ ! -x "$BASE_HT" ]; then  # a revision's build never changes: made once
+    echo "== building the baseline $rev into $BASE_HT"
+    rm -rf "$DATA_DIR/base-src"
+    (cd "$REPO" && git worktree add --force --detach "$DATA_DIR/base-src" "$rev" > /dev/null)
+    (cd "$DATA_DIR/base-src" && cargo build --release --locked -q --target-dir "$DATA_DIR/base-target")
+    (cd "$REPO" && git worktree remove --force "$DATA_DIR/base-src")
+    cp "$DATA_DIR/base-target/release/hashtrend" "$BASE_HT"
+  fi
 fi
 
 FLOOR=
