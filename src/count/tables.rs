@@ -139,9 +139,10 @@ impl Texts {
 }
 
 /// One worker thread's numbering of the spellings it met: an open-addressing
-/// table over one string of all spellings. A lookup hashes the spelling once
-/// and compares it word by word with at most the few entries whose hash
-/// bits match (short strings; no call to `memcmp`).
+/// table of 32-byte slots beside one string of all spellings. A lookup
+/// hashes the spelling once and compares it, in the few slots whose hash
+/// bits match, with the slot's own copy (spellings of up to [`INLINE`]
+/// bytes, nearly all) or with the text (longer ones).
 ///
 /// A new spelling is also normalized to its counting key here, once per
 /// thread: NFKC and lowercasing (costly for non-ASCII tags) run on every
