@@ -630,8 +630,6 @@ fn parse_offset(b: &[u8]) -> Option<(i32, &[u8])> {
     Some((sign * secs, c.rest()))
 }
 
-/// Seconds since midnight, after range checks. A leap second (`:60`) is
-/// read as `:59`; see [`TimeParser`] for why.
 /// The fast path of [`TimeParser::parse_iso`] for the layout most exports
 /// use, `YYYY-MM-DDTHH:MM:SSZ` (or a space for the `T`): fixed positions,
 /// the digits read as one word. `None` for anything else, including an
@@ -659,6 +657,8 @@ fn utc_seconds(b: &[u8]) -> Option<i64> {
     Some(days * DAY + secs)
 }
 
+/// Seconds since midnight, after range checks. A leap second (`:60`) is
+/// read as `:59`; see [`TimeParser`] for why.
 fn day_seconds(hour: u32, minute: u32, second: u32) -> Result<i64, Why> {
     if hour > 23 {
         return Err(Why::Field("hour", hour, "0–23"));

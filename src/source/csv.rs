@@ -23,8 +23,7 @@ use crate::diagnostics::SkipReason;
 use crate::error::{Error, ErrorKind, Result};
 use crate::source::{
     AUTHOR_NAMES, Bad, Columns, Fields, ID_NAMES, Prepared, REPOST_NAMES, RecordPos, Scanned,
-    Schema, TEXT_NAMES, TIME_NAMES, Utf8Ahead, decode_known, json, non_empty, read_error,
-    unescape_html,
+    Schema, TEXT_NAMES, TIME_NAMES, Utf8Ahead, decode, json, non_empty, read_error, unescape_html,
 };
 use crate::time::TimeParser;
 
@@ -809,7 +808,7 @@ impl CsvSchema {
             };
             let mut get = |i: Option<usize>| {
                 i.and_then(|i| record.field(chunk, i))
-                    .map(|b| decode_known(b, valid, &mut lossy))
+                    .map(|b| decode(b, valid, &mut lossy))
                     .and_then(non_empty)
             };
             let time = get(self.time);
@@ -824,11 +823,11 @@ impl CsvSchema {
                 None => false,
             };
             let tags = self.tags.and_then(|i| record.field(chunk, i)).map(|b| {
-                let list = decode_known(b, valid, &mut lossy);
+                let list = decode(b, valid, &mut lossy);
                 parse_tag_list(&list)
             });
             let text = text_bytes
-                .map(|b| decode_known(b, valid, &mut lossy))
+                .map(|b| decode(b, valid, &mut lossy))
                 .and_then(non_empty)
                 .map(|t| {
                     if !self.unescape {

@@ -321,11 +321,7 @@ pub(crate) enum Schema {
 /// `valid` says the bytes are already known to be valid UTF-8 (see
 /// [`Utf8Ahead`]): no check then.
 #[inline]
-pub(crate) fn decode_known<'a>(
-    bytes: Cow<'a, [u8]>,
-    valid: bool,
-    lossy: &mut bool,
-) -> Cow<'a, str> {
+pub(crate) fn decode<'a>(bytes: Cow<'a, [u8]>, valid: bool, lossy: &mut bool) -> Cow<'a, str> {
     if valid {
         return match bytes {
             // SAFETY: the caller checked these bytes (or a span holding
@@ -394,8 +390,7 @@ impl Utf8Ahead {
     }
 }
 
-/// The value, unless it means "missing": empty, `null`, `None`,
-/// `[deleted]` or `[removed]`.
+/// The value, unless it means "missing" ([`is_placeholder`]).
 #[inline]
 pub(crate) fn non_empty(s: Cow<'_, str>) -> Option<Cow<'_, str>> {
     // Most values start and end with a letter or digit: nothing to trim, and
@@ -408,18 +403,21 @@ pub(crate) fn non_empty(s: Cow<'_, str>) -> Option<Cow<'_, str>> {
     {
         return Some(s);
     }
-    // Nothing to trim when neither end is white space (what `trim` looks at).
+    (!is_placeholder(&s)).then_some(s)
+}
+
+/// True for the placeholders that mean "no value": empty or blank text,
+/// `null`, `None` (pandas), `[deleted]` and `[removed]` (Reddit), white
+/// space around them ignored.
+pub(crate) fn is_placeholder(v: &str) -> bool {
+    // `trim` only when an end is white space: most values need none.
     let clean = |c: Option<char>| c.is_some_and(|c| !c.is_whitespace());
-    let t = if clean(s.chars().next()) && clean(s.chars().next_back()) {
-        &s
+    let v = if clean(v.chars().next()) && clean(v.chars().next_back()) {
+        v
     } else {
-        s.trim()
+        v.trim()
     };
-    if t.is_empty() || matches!(t, "null" | "None" | "[deleted]" | "[removed]") {
-        None
-    } else {
-        Some(s)
-    }
+    matches!(v, "" | "null" | "None" | "[deleted]" | "[removed]")
 }
 
 /// Decodes the HTML entities `&amp;`, `&lt;` and `&gt;` once, as Twitter's API

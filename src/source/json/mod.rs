@@ -49,7 +49,7 @@ use serde_json::value::RawValue;
 use crate::diagnostics::SkipReason;
 use crate::source::{
     AUTHOR_NAMES, Bad, Columns, Fields, ID_NAMES, REPOST_NAMES, RecordPos, Scanned, TEXT_NAMES,
-    TIME_NAMES, Utf8Ahead, decode_known,
+    TIME_NAMES, Utf8Ahead, decode,
 };
 
 pub(crate) use raw::is_truthy;
@@ -292,7 +292,7 @@ impl JsonSchema {
         f: &mut impl FnMut(RecordPos, Result<Fields<'_>, Bad>),
     ) {
         let mut lossy = false;
-        let text = decode_known(Cow::Borrowed(bytes), valid, &mut lossy);
+        let text = decode(Cow::Borrowed(bytes), valid, &mut lossy);
         if !text.starts_with('[') {
             return self.record(&text, lossy, &mut |r| f(at, r));
         }

@@ -12,6 +12,8 @@ use serde::Deserializer as _;
 use serde::de::{self, Deserialize, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
+use crate::source::is_placeholder;
+
 /// A key or string value that borrows from the input when it holds no escapes.
 pub(crate) struct Str<'a>(pub Cow<'a, str>);
 
@@ -151,20 +153,7 @@ pub(crate) fn text(raw: &RawValue) -> Option<Cow<'_, str>> {
     }
 }
 
-/// True for the placeholders that mean "no value": empty or blank text,
-/// `null`, `None` (pandas), `[deleted]` and `[removed]` (Reddit).
-pub(crate) fn is_placeholder(v: &str) -> bool {
-    // Nothing to trim when neither end is white space (what `trim` looks at).
-    let clean = |c: Option<char>| c.is_some_and(|c| !c.is_whitespace());
-    let v = if clean(v.chars().next()) && clean(v.chars().next_back()) {
-        v
-    } else {
-        v.trim()
-    };
-    matches!(v, "" | "null" | "None" | "[deleted]" | "[removed]")
-}
-
-/// [`text`], with placeholders ([`is_placeholder`]) read as missing.
+/// [`text`], with placeholders ([`is_placeholder`](crate::source::is_placeholder)) read as missing.
 pub(crate) fn value(raw: &RawValue) -> Option<Cow<'_, str>> {
     text(raw).filter(|v| !is_placeholder(v))
 }

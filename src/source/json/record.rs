@@ -124,7 +124,7 @@ impl TextKind {
             TextKind::Html => map_cow(text, html::html_to_text),
             TextKind::Plain => text,
         };
-        (!raw::is_placeholder(&cleaned)).then_some(cleaned)
+        (!crate::source::is_placeholder(&cleaned)).then_some(cleaned)
     }
 }
 
