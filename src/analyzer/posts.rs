@@ -62,7 +62,8 @@ impl ChunkPosts {
 fn id_key(s: &str) -> u64 {
     // A plain number is read without the (Unicode) trim: a run of digits
     // between ASCII spaces is what `trim` would leave of it too.
-    if let Some(n) = decimal(s.trim_ascii()) {
+    let s = s.trim_ascii();
+    if let Some(n) = decimal(s) {
         return n;
     }
     let s = s.trim();
