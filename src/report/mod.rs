@@ -203,19 +203,17 @@ pub fn write_count_csv(
                 .bucketer()
                 .format(counts.buckets()[cells[0].bucket as usize]),
         );
-        // rank::rank's order (measure descending, then tag) on the exact
-        // counts rather than on their f64 scores.
-        let mut ranked: Vec<(std::cmp::Reverse<u64>, u32)> = cells
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (std::cmp::Reverse(measure.of(&c.tallies)), i as u32))
-            .collect();
-        ranked.sort_unstable();
-        ranked.truncate(top.unwrap_or(usize::MAX));
+        let ranked = rank::rank(
+            cells
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (i as u32, measure.of(&c.tallies) as f64)),
+            top,
+        );
         let mut line = Vec::with_capacity(ranked.len() * 48);
         let mut n = itoa::Buffer::new();
-        for (_, i) in ranked {
-            let c = &cells[i as usize];
+        for r in ranked {
+            let c = &cells[r.tag as usize];
             line.extend_from_slice(&label);
             line.push(b',');
             let t = c.tag as usize;
