@@ -60,12 +60,6 @@ static ASCII_CLASS: [TagChar; 128] = {
     table
 };
 
-/// Classifies an ASCII byte by R3 (`b` < 0x80).
-#[inline]
-pub(crate) fn ascii_tag_char(b: u8) -> TagChar {
-    ASCII_CLASS[usize::from(b & 0x7F)]
-}
-
 /// Classifies `c` by R3.
 #[inline]
 pub(crate) fn tag_char(c: char) -> TagChar {

@@ -42,8 +42,8 @@ use std::ops::Range;
 use memchr::memchr2;
 
 use self::chars::{
-    EMOJI_SELECTOR, FULLWIDTH_HASH_UTF8, KEYCAP, TEXT_SELECTOR, TagChar, ascii_tag_char,
-    is_hash_sign, is_tag_char, tag_char,
+    EMOJI_SELECTOR, FULLWIDTH_HASH_UTF8, KEYCAP, TEXT_SELECTOR, TagChar, is_hash_sign, is_tag_char,
+    tag_char,
 };
 use self::url::Urls;
 
@@ -158,25 +158,16 @@ impl<'a> Hashtags<'a> {
         if rest.starts_with([EMOJI_SELECTOR, KEYCAP]) {
             return None;
         }
-        // R3 and R4: ASCII a byte at a time, other characters decoded.
-        let bytes = text.as_bytes();
+        // R3 and R4.
         let mut end = start;
         let mut letter = false;
-        while let Some(&b) = bytes.get(end) {
-            let (class, width) = if b < 0x80 {
-                (ascii_tag_char(b), 1)
-            } else {
-                match text[end..].chars().next() {
-                    Some(c) => (tag_char(c), c.len_utf8()),
-                    None => break,
-                }
-            };
-            match class {
+        for c in rest.chars() {
+            match tag_char(c) {
                 TagChar::No => break,
                 TagChar::Letter => letter = true,
                 TagChar::Other => {}
             }
-            end += width;
+            end += c.len_utf8();
         }
         if !letter {
             return None;
