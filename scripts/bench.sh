@@ -175,28 +175,28 @@ for label in $LABELS; do
 done
 HARNESS_RUNS=1
 for round in $(seq "$RUNS"); do
-for label in $LABELS; do
-  echo "== round $round of $RUNS"
-  csv=$DATA_DIR/posts_$label.csv
-  jsonl=$DATA_DIR/posts_$label.jsonl
-  hashtrend_to hashtrend "$label" "$csv"
-  hashtrend_to hashtrend_t1 "$label" "$csv" --threads 1
-  [ "$JSONL" = 1 ] && hashtrend_to hashtrend_jsonl "$label" "$jsonl"
-  if [ -n "$BASE_HT" ]; then
-    hashtrend_to hashtrend_base "$label" "$csv"
-    [ "$JSONL" = 1 ] && hashtrend_to hashtrend_base_jsonl "$label" "$jsonl"
-  fi
-  [ -n "$FLOOR" ] && h floor_memchr "$label" "$csv" "$FLOOR" "$csv"
-  has_peer duckdb_scan && peer duckdb_scan "$label" "$csv" "$SHARED/peers/duckdb_scan.py"
-  has_peer duckdb && peer duckdb "$label" "$csv" "$SHARED/peers/duckdb_q.py"
-  has_peer polars && peer polars "$label" "$csv" "$SHARED/peers/polars_q.py"
-  has_peer pandas && peer pandas "$label" "$csv" "$SHARED/peers/pandas_q.py"
-  # peers/polars_q.py reads CSV only; scripts/polars_jsonl_q.py is the same query over scan_ndjson.
-  # hashtrend sample's JSON lines are API v2 shaped (string ids, HTML-escaped text): not for polars.
-  if [ "$JSONL" = 1 ] && has_peer polars && [ -z "$SAMPLE_DATA" ]; then
-    peer polars_jsonl "$label" "$jsonl" "$REPO/scripts/polars_jsonl_q.py"
-  fi
-done
+  for label in $LABELS; do
+    echo "== round $round of $RUNS"
+    csv=$DATA_DIR/posts_$label.csv
+    jsonl=$DATA_DIR/posts_$label.jsonl
+    hashtrend_to hashtrend "$label" "$csv"
+    hashtrend_to hashtrend_t1 "$label" "$csv" --threads 1
+    [ "$JSONL" = 1 ] && hashtrend_to hashtrend_jsonl "$label" "$jsonl"
+    if [ -n "$BASE_HT" ]; then
+      hashtrend_to hashtrend_base "$label" "$csv"
+      [ "$JSONL" = 1 ] && hashtrend_to hashtrend_base_jsonl "$label" "$jsonl"
+    fi
+    [ -n "$FLOOR" ] && h floor_memchr "$label" "$csv" "$FLOOR" "$csv"
+    has_peer duckdb_scan && peer duckdb_scan "$label" "$csv" "$SHARED/peers/duckdb_scan.py"
+    has_peer duckdb && peer duckdb "$label" "$csv" "$SHARED/peers/duckdb_q.py"
+    has_peer polars && peer polars "$label" "$csv" "$SHARED/peers/polars_q.py"
+    has_peer pandas && peer pandas "$label" "$csv" "$SHARED/peers/pandas_q.py"
+    # peers/polars_q.py reads CSV only; scripts/polars_jsonl_q.py is the same query over scan_ndjson.
+    # hashtrend sample's JSON lines are API v2 shaped (string ids, HTML-escaped text): not for polars.
+    if [ "$JSONL" = 1 ] && has_peer polars && [ -z "$SAMPLE_DATA" ]; then
+      peer polars_jsonl "$label" "$jsonl" "$REPO/scripts/polars_jsonl_q.py"
+    fi
+  done
 done
 for label in $LABELS; do
   if ! has_peer duckdb; then  # the agreement check needs DuckDB's table: one untimed run
