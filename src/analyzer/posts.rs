@@ -14,6 +14,7 @@ use crate::diagnostics::{Diagnostics, Skip, SkipReason};
 use crate::error::Location;
 use crate::hashtag::hashtags;
 use crate::source::{self, Fields, Schema, TagsFrom};
+use crate::time::DateMemo;
 
 /// A parsed chunk: its posts, their tags, and what was skipped.
 #[derive(Default)]
@@ -154,6 +155,7 @@ impl Analyzer {
         out.tags.entries = spare.entries;
         let mut last_bucket: Option<(i64, u32)> = None;
         let mut bucket_index: FxHashMap<i64, u32> = FxHashMap::default();
+        let mut date_memo = DateMemo::default();
         let scanned = schema.for_each_record(data, limit, |at, fields| {
             out.summary.records += 1;
             let location = || Location {
@@ -194,7 +196,12 @@ impl Analyzer {
                 let Some(time) = fields.time.as_deref() else {
                     return skip(SkipReason::MissingTime, "no time".into());
                 };
-                (time, self.time.parse(time).map_err(|e| e.to_string()))
+                (
+                    time,
+                    self.time
+                        .parse_memo(time, &mut date_memo)
+                        .map_err(|e| e.to_string()),
+                )
             };
             let ts = match parsed {
                 Ok(ts) => ts,

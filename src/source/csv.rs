@@ -242,31 +242,38 @@ impl Record {
 
     /// The raw bytes of field `i`, unquoted; borrowed unless it held doubled
     /// quotes.
+    #[inline]
     pub(crate) fn field<'a>(&self, buf: &'a [u8], i: usize) -> Option<Cow<'a, [u8]>> {
         let f = self.fields.get(i)?;
         let raw = &buf[f.range.clone()];
         if !f.escaped {
             return Some(Cow::Borrowed(raw));
         }
-        // `raw` is `"..."tail`: undo the doubling inside the quotes, keep the tail.
-        let mut out = Vec::with_capacity(raw.len());
-        let mut i = 1;
-        while i < raw.len() {
-            let b = raw[i];
-            if b == b'"' {
-                if raw.get(i + 1) == Some(&b'"') {
-                    out.push(b'"');
-                    i += 2;
-                    continue;
-                }
-                out.extend_from_slice(&raw[i + 1..]);
-                break;
-            }
-            out.push(b);
-            i += 1;
-        }
-        Some(Cow::Owned(out))
+        Some(Cow::Owned(unquote(raw)))
     }
+}
+
+/// A quoted field as written, `"..."tail`, with the doubling inside the
+/// quotes undone and the tail kept.
+#[cold]
+fn unquote(raw: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(raw.len());
+    let mut i = 1;
+    while i < raw.len() {
+        let b = raw[i];
+        if b == b'"' {
+            if raw.get(i + 1) == Some(&b'"') {
+                out.push(b'"');
+                i += 2;
+                continue;
+            }
+            out.extend_from_slice(&raw[i + 1..]);
+            break;
+        }
+        out.push(b);
+        i += 1;
+    }
+    out
 }
 
 fn strip_cr(buf: &[u8], start: usize, end: usize) -> usize {

@@ -330,6 +330,12 @@ pub(crate) fn decode<'a>(bytes: Cow<'a, [u8]>, valid: bool, lossy: &mut bool) ->
             Cow::Owned(v) => Cow::Owned(unsafe { String::from_utf8_unchecked(v) }),
         };
     }
+    decode_checked(bytes, lossy)
+}
+
+/// [`decode`] of bytes not known to be valid UTF-8.
+#[inline(never)]
+fn decode_checked<'a>(bytes: Cow<'a, [u8]>, lossy: &mut bool) -> Cow<'a, str> {
     let cp1252 = |b: &[u8]| {
         encoding_rs::WINDOWS_1252
             .decode_without_bom_handling(b)

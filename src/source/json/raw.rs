@@ -169,6 +169,12 @@ pub(crate) fn truthy(raw: &RawValue) -> bool {
 
 /// True for the spellings of "yes" that exports use in boolean columns.
 pub(crate) fn is_truthy(v: &str) -> bool {
+    // The spellings that boolean columns nearly always hold, at once.
+    match v.as_bytes() {
+        b"False" | b"false" | b"0" | b"FALSE" => return false,
+        b"True" | b"true" | b"1" | b"TRUE" => return true,
+        _ => {}
+    }
     let v = v.trim();
     v.eq_ignore_ascii_case("true")
         || v.eq_ignore_ascii_case("yes")
