@@ -41,14 +41,47 @@ pub fn rank(scored: impl IntoIterator<Item = (u32, f64)>, top: Option<usize>) ->
         .collect()
 }
 
+/// Ranks `(tag, count)` pairs exactly as [`rank`] ranks them as scores:
+/// count descending, then tag index ascending; keeps the first `top`. Counts
+/// sort as integers, packed with their tag into one word when they fit in
+/// 32 bits (all but the largest inputs), several times faster than
+/// comparing floats.
+pub fn rank_counts(
+    scored: impl IntoIterator<Item = (u32, u64)>,
+    top: Option<usize>,
+) -> Vec<Ranked> {
+    let mut all: Vec<(u32, u64)> = scored.into_iter().collect();
+    let ranked = |(i, (tag, count)): (usize, (u32, u64))| Ranked {
+        rank: i + 1,
+        tag,
+        score: count as f64,
+    };
+    let keep = top.unwrap_or(usize::MAX);
+    if all.iter().all(|&(_, c)| c <= u64::from(u32::MAX)) {
+        let pack = |(tag, c): (u32, u64)| ((u64::from(u32::MAX) - c) << 32) | u64::from(tag);
+        let mut keys: Vec<u64> = all.into_iter().map(pack).collect();
+        keys.sort_unstable();
+        let unpack = |k: u64| ((k & 0xFFFF_FFFF) as u32, u64::from(u32::MAX) - (k >> 32));
+        return keys
+            .into_iter()
+            .take(keep)
+            .map(unpack)
+            .enumerate()
+            .map(ranked)
+            .collect();
+    }
+    all.sort_unstable_by_key(|&(tag, c)| (std::cmp::Reverse(c), tag));
+    all.into_iter().take(keep).enumerate().map(ranked).collect()
+}
+
 /// The overall ranking: every tag by `measure` of its totals.
 pub fn top_tags(counts: &Counts, measure: Measure, top: Option<usize>) -> Vec<Ranked> {
     let scored = counts
         .totals()
         .iter()
         .enumerate()
-        .map(|(i, t)| (i as u32, measure.of(t) as f64));
-    rank(scored, top)
+        .map(|(i, t)| (i as u32, measure.of(t)));
+    rank_counts(scored, top)
 }
 
 /// A ranking per bucket: for each bucket index (ascending), its tags by
@@ -70,8 +103,8 @@ pub fn top_per_bucket(
                 .count();
         let scored = cells[start..end]
             .iter()
-            .map(|c| (c.tag, measure.of(&c.tallies) as f64));
-        out.push((bucket, rank(scored, top)));
+            .map(|c| (c.tag, measure.of(&c.tallies)));
+        out.push((bucket, rank_counts(scored, top)));
         start = end;
     }
     out
@@ -87,5 +120,40 @@ mod tests {
         let order: Vec<u32> = r.iter().map(|x| x.tag).collect();
         assert_eq!(order, [2, 1, 3]);
         assert_eq!(r[2].rank, 3);
+    }
+
+    #[test]
+    fn counts_rank_as_their_scores_do() {
+        let mut state = 7u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            state >> 33
+        };
+        for (len, spread, big) in [
+            (0, 1, 0),
+            (1, 1, 0),
+            (50, 3, 0),
+            (500, 40, 0),
+            (300, 5, 1 << 40),
+        ] {
+            let scored: Vec<(u32, u64)> = (0..len)
+                .map(|i| {
+                    (
+                        ((i * 7919) % 1000) as u32,
+                        next() % spread + big * (next() % 2),
+                    )
+                })
+                .collect();
+            for top in [None, Some(0), Some(3), Some(1000)] {
+                let want = rank(scored.iter().map(|&(t, c)| (t, c as f64)), top);
+                assert_eq!(
+                    rank_counts(scored.iter().copied(), top),
+                    want,
+                    "{len} {top:?}"
+                );
+            }
+        }
     }
 }

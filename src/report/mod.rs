@@ -203,11 +203,11 @@ pub fn write_count_csv(
                 .bucketer()
                 .format(counts.buckets()[cells[0].bucket as usize]),
         );
-        let ranked = rank::rank(
+        let ranked = rank::rank_counts(
             cells
                 .iter()
                 .enumerate()
-                .map(|(i, c)| (i as u32, measure.of(&c.tallies) as f64)),
+                .map(|(i, c)| (i as u32, measure.of(&c.tallies))),
             top,
         );
         let mut line = Vec::with_capacity(ranked.len() * 48);
