@@ -452,7 +452,7 @@ impl Shards {
             }
             all_cells.push(d.cells);
         }
-        let cells = sort_cells(all_cells, bucket_order.len());
+        let cells = sort_cells(all_cells, bucket_order.len(), key_order.len());
         let tags = key_order
             .par_iter()
             .zip(display)
@@ -481,40 +481,42 @@ impl Shards {
     }
 }
 
-/// The cells of all shards, sorted by bucket, then tag: placed by bucket
-/// (a counting sort: buckets are few, cells many), then each bucket sorted
-/// by tag on its own, in parallel.
-fn sort_cells(parts: Vec<Vec<Cell>>, buckets: usize) -> Vec<Cell> {
-    let mut starts = vec![0usize; buckets + 1];
-    for c in parts.iter().flatten() {
-        starts[c.bucket as usize + 1] += 1;
+/// The cells of all shards, sorted by bucket, then tag: two counting sorts
+/// (by tag, then, keeping that order, by bucket), each one pass that counts
+/// and one that places: buckets and tags are numbered densely, and a
+/// comparison sort of the cells cost several times more.
+fn sort_cells(parts: Vec<Vec<Cell>>, buckets: usize, tags: usize) -> Vec<Cell> {
+    let by_tag = place(|| parts.iter().flatten(), tags, |c| c.tag);
+    drop(parts);
+    place(|| by_tag.iter(), buckets, |c| c.bucket)
+}
+
+/// The cells that `cells` yields, placed in ascending order of `slot`
+/// (below `slots`), those with the same slot in the order given.
+fn place<'a, I: Iterator<Item = &'a Cell>>(
+    cells: impl Fn() -> I,
+    slots: usize,
+    slot: impl Fn(&Cell) -> u32,
+) -> Vec<Cell> {
+    let mut next = vec![0usize; slots + 1];
+    for c in cells() {
+        next[slot(c) as usize + 1] += 1;
     }
-    for b in 0..buckets {
-        starts[b + 1] += starts[b];
+    for i in 0..slots {
+        next[i + 1] += next[i];
     }
     let empty = Cell {
         bucket: 0,
         tag: 0,
         tallies: Tallies::default(),
     };
-    let mut cells = vec![empty; starts[buckets]];
-    let mut next = starts.clone();
-    for c in parts.into_iter().flatten() {
-        let at = &mut next[c.bucket as usize];
-        cells[*at] = c;
+    let mut out = vec![empty; next[slots]];
+    for c in cells() {
+        let at = &mut next[slot(c) as usize];
+        out[*at] = *c;
         *at += 1;
     }
-    let mut rest = &mut cells[..];
-    let mut slices = Vec::with_capacity(buckets);
-    for w in starts.windows(2) {
-        let (bucket, tail) = rest.split_at_mut(w[1] - w[0]);
-        slices.push(bucket);
-        rest = tail;
-    }
-    slices
-        .into_par_iter()
-        .for_each(|bucket| bucket.sort_unstable_by_key(|c| c.tag));
-    cells
+    out
 }
 
 #[cfg(test)]
@@ -538,8 +540,8 @@ mod tests {
         ];
         let mut want: Vec<Cell> = parts.iter().flatten().copied().collect();
         want.sort_unstable_by_key(|c| (c.bucket, c.tag));
-        assert_eq!(sort_cells(parts, 3), want);
-        assert_eq!(sort_cells(vec![vec![], vec![]], 0), []);
+        assert_eq!(sort_cells(parts, 3, 10), want);
+        assert_eq!(sort_cells(vec![vec![], vec![]], 0, 0), []);
     }
 
     #[test]
