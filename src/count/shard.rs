@@ -354,8 +354,24 @@ impl Shards {
         }
         // Key and bucket order: by key bytes, by start.
         // (Key numbers have gaps: those of `key_bound` not in use.)
-        let mut key_order: Vec<u32> = (0..key_bound).filter(|&k| key_used[k as usize]).collect();
-        key_order.par_sort_unstable_by(|&a, &b| dict.key_text(a).cmp(dict.key_text(b)));
+        // Compared by their first eight bytes as one number (zero-padded,
+        // which orders as the bytes do), the text only on a tie.
+        let prefix = |k: u32| {
+            let text = dict.key_text(k).as_bytes();
+            let mut head = [0u8; 8];
+            let n = text.len().min(8);
+            head[..n].copy_from_slice(&text[..n]);
+            u64::from_be_bytes(head)
+        };
+        let mut keyed: Vec<(u64, u32)> = (0..key_bound)
+            .filter(|&k| key_used[k as usize])
+            .map(|k| (prefix(k), k))
+            .collect();
+        keyed.par_sort_unstable_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then_with(|| dict.key_text(a.1).cmp(dict.key_text(b.1)))
+        });
+        let key_order: Vec<u32> = keyed.into_iter().map(|(_, k)| k).collect();
         let mut key_rank = vec![u32::MAX; key_used.len()];
         for (rank, &k) in key_order.iter().enumerate() {
             key_rank[k as usize] = rank as u32;
