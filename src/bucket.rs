@@ -288,8 +288,9 @@ impl BucketSpecError {
 ///
 /// Build one with [`Bucketer::new`] and give each worker thread its own
 /// clone: [`Bucketer::start`] takes `&mut self` to keep a one-bucket cache,
-/// which lets consecutive posts of a named zone (inputs are usually in time
-/// order) skip the time zone lookup. Answers never depend on the cache.
+/// which lets consecutive posts of one bucket (inputs are usually in time
+/// order) skip the calendar and, in a named zone, the time zone lookup.
+/// Answers never depend on the cache.
 ///
 /// For UTC and fixed offsets everything is integer arithmetic. Instants
 /// beyond about ±250,000 years are clamped to that range.
@@ -310,8 +311,8 @@ impl BucketSpecError {
 pub struct Bucketer {
     spec: BucketSpec,
     zone: Zone,
-    /// The last bucket `start` found for a named zone, `[start, end)`;
-    /// empty (start > end) until then.
+    /// The last bucket `start` found, `[start, end)`; empty (start > end)
+    /// until then.
     cached: (i64, i64),
 }
 
@@ -340,28 +341,27 @@ impl Bucketer {
     /// The result is at most `ts`, and `start(start(ts)) == start(ts)`.
     pub fn start(&mut self, ts: i64) -> i64 {
         let ts = ts.clamp(MIN_TS, MAX_TS);
-        match self.zone {
-            Zone::Named(_) => {
-                let (start, end) = self.cached;
-                if start <= ts && ts < end {
-                    return start;
-                }
-                let start = self.last_start(ts);
-                let end = self.next_start(start);
-                // Cache only what a fresh computation would confirm, so
-                // that answers never depend on the cache.
-                self.cached = if start <= ts && ts < end {
-                    (start, end)
-                } else {
-                    (1, 0)
-                };
-                start
-            }
+        // Posts come mostly in time order: most fall in the bucket before.
+        let (start, end) = self.cached;
+        if start <= ts && ts < end {
+            return start;
+        }
+        let start = match self.zone {
+            Zone::Named(_) => self.last_start(ts),
             Zone::Utc | Zone::Fixed(_) => {
                 let offset = i64::from(self.zone.offset_at(ts));
                 self.spec.floor_local(ts + offset) - offset
             }
-        }
+        };
+        let end = self.next(start);
+        // Cache only what a fresh computation would confirm, so that
+        // answers never depend on the cache.
+        self.cached = if start <= ts && ts < end {
+            (start, end)
+        } else {
+            (1, 0)
+        };
+        start
     }
 
     /// The start of the bucket after the one that begins at `start`.

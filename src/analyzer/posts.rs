@@ -285,6 +285,10 @@ fn snowflake_time(id: &str) -> Option<i64> {
 
 /// True for a classic retweet: the text starts with `RT @name`.
 fn is_rt_prefix(text: &str) -> bool {
+    // Nothing to trim when the text starts with a visible ASCII character.
+    if text.as_bytes().first().is_some_and(u8::is_ascii_graphic) {
+        return text.starts_with("RT @");
+    }
     text.trim_start().starts_with("RT @")
 }
 
