@@ -410,11 +410,12 @@ impl Shards {
                 tag_pairs.dedup();
                 let mut keys: FxHashMap<u32, (Tallies, Option<(u32, SpellingCount)>)> =
                     FxHashMap::default();
-                for p in tag_pairs {
-                    keys.entry(key_rank[(p >> 32) as usize])
+                // Sorted by key: one look-up per run of a key's authors.
+                for run in tag_pairs.chunk_by(|a, b| a >> 32 == b >> 32) {
+                    keys.entry(key_rank[(run[0] >> 32) as usize])
                         .or_default()
                         .0
-                        .authors += 1;
+                        .authors += run.len() as u64;
                 }
                 let cells = shard
                     .cells
