@@ -510,10 +510,15 @@ fn sort_cells(parts: Vec<Vec<Cell>>, buckets: usize, tags: usize) -> Vec<Cell> {
 
 /// The cells that `cells` yields, placed in ascending order of `slot`
 /// (below `slots`), those with the same slot in the order given.
+///
+/// The output is cut into one run of slots per thread, of about as many
+/// cells each: every thread reads all the cells and places those of its
+/// slots, so the fresh output's pages are touched (and faulted in) by all
+/// threads at once.
 fn place<'a, I: Iterator<Item = &'a Cell>>(
-    cells: impl Fn() -> I,
+    cells: impl Fn() -> I + Sync,
     slots: usize,
-    slot: impl Fn(&Cell) -> u32,
+    slot: impl Fn(&Cell) -> u32 + Sync,
 ) -> Vec<Cell> {
     let mut next = vec![0usize; slots + 1];
     for c in cells() {
@@ -522,17 +527,46 @@ fn place<'a, I: Iterator<Item = &'a Cell>>(
     for i in 0..slots {
         next[i + 1] += next[i];
     }
+    let total = next[slots];
     let empty = Cell {
         bucket: 0,
         tag: 0,
         tallies: Tallies::default(),
     };
-    let mut out = vec![empty; next[slots]];
-    for c in cells() {
-        let at = &mut next[slot(c) as usize];
-        out[*at] = *c;
-        *at += 1;
+    let mut out = Vec::new();
+    (0..total)
+        .into_par_iter()
+        .map(|_| empty)
+        .collect_into_vec(&mut out);
+    // Runs of slots, [bounds[k], bounds[k + 1]), and their parts of `out`.
+    let threads = rayon::current_num_threads().max(1);
+    let mut bounds: Vec<usize> = (0..threads)
+        .map(|k| {
+            next.partition_point(|&n| n < total * k / threads)
+                .min(slots)
+        })
+        .collect();
+    bounds.push(slots);
+    bounds.dedup();
+    let mut parts = Vec::with_capacity(bounds.len());
+    let mut rest = &mut out[..];
+    for w in bounds.windows(2) {
+        let (part, tail) = rest.split_at_mut(next[w[1]] - next[w[0]]);
+        parts.push((w[0]..w[1], part));
+        rest = tail;
     }
+    parts.into_par_iter().for_each(|(run, part)| {
+        let base = next[run.start];
+        let mut at: Vec<usize> = next[run.clone()].iter().map(|n| n - base).collect();
+        for c in cells() {
+            let s = slot(c) as usize;
+            if run.contains(&s) {
+                let a = &mut at[s - run.start];
+                part[*a] = *c;
+                *a += 1;
+            }
+        }
+    });
     out
 }
 
@@ -559,6 +593,27 @@ mod tests {
         want.sort_unstable_by_key(|c| (c.bucket, c.tag));
         assert_eq!(sort_cells(parts, 3, 10), want);
         assert_eq!(sort_cells(vec![vec![], vec![]], 0, 0), []);
+        // Many cells, each (bucket, tag) once, in any number of threads.
+        let mut state = 1u32;
+        let mut parts: Vec<Vec<Cell>> = vec![Vec::new(); 5];
+        for bucket in 0..40 {
+            for tag in 0..300 {
+                state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                if state >> 29 < 3 {
+                    parts[(state >> 8) as usize % 5].push(cell(bucket, tag));
+                }
+            }
+        }
+        let mut want: Vec<Cell> = parts.iter().flatten().copied().collect();
+        want.sort_unstable_by_key(|c| (c.bucket, c.tag));
+        for threads in [1, 2, 3, 7] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let got = pool.install(|| sort_cells(parts.clone(), 40, 300));
+            assert_eq!(got, want, "{threads} threads");
+        }
     }
 
     #[test]
