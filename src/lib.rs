@@ -53,6 +53,7 @@ pub mod hashtag;
 pub mod normalize;
 pub mod rank;
 pub mod report;
+pub(crate) mod scan;
 pub mod source;
 pub mod synth;
 pub mod time;

@@ -39,7 +39,7 @@ mod url;
 use std::iter::FusedIterator;
 use std::ops::Range;
 
-use memchr::memchr2;
+use crate::scan::find2;
 
 use self::chars::{
     EMOJI_SELECTOR, FULLWIDTH_HASH_UTF8, KEYCAP, TEXT_SELECTOR, TagChar, is_hash_sign, is_tag_char,
@@ -205,7 +205,7 @@ impl<'a> Iterator for Hashtags<'a> {
         let bytes = self.text.as_bytes();
         // `#` is one byte; `＃` is EF BC 83, so look for its lead byte and
         // check the rest. Neither byte occurs inside another character.
-        while let Some(i) = memchr2(b'#', FULLWIDTH_HASH_UTF8[0], &bytes[self.pos..]) {
+        while let Some(i) = find2(b'#', FULLWIDTH_HASH_UTF8[0], &bytes[self.pos..]) {
             let sign = self.pos + i;
             let width = if bytes[sign] == b'#' {
                 1

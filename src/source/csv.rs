@@ -21,6 +21,7 @@ use memchr::{memchr, memchr2};
 
 use crate::diagnostics::SkipReason;
 use crate::error::{Error, ErrorKind, Result};
+use crate::scan::find2;
 use crate::source::{
     AUTHOR_NAMES, Bad, Columns, Fields, ID_NAMES, Prepared, REPOST_NAMES, RecordPos, Scanned,
     Schema, TEXT_NAMES, TIME_NAMES, Utf8Ahead, decode, json, non_empty, read_error, unescape_html,
@@ -92,42 +93,6 @@ fn quoted_end_doubled(buf: &[u8], mut pos: usize) -> Option<(usize, bool)> {
             return Some((q + 1, doubled));
         }
     }
-}
-
-/// The first `a` or `b` in `hay`, as `memchr2` finds it, for the short
-/// distances between delimiters: 16 bytes at a time, inline, without
-/// `memchr`'s set-up per call, which cost more than the search on fields of
-/// a few dozen bytes; past 64 bytes, `memchr2`'s wide loop takes over.
-#[inline(always)]
-fn find2(a: u8, b: u8, hay: &[u8]) -> Option<usize> {
-    let mut i = 0;
-    #[cfg(target_arch = "x86_64")]
-    {
-        use std::arch::x86_64::{
-            __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128,
-            _mm_set1_epi8,
-        };
-        while i + 16 <= hay.len() {
-            // SAFETY: SSE2 is part of x86-64, and the 16 bytes loaded
-            // (unaligned) are inside `hay`.
-            let hits = unsafe {
-                let v = _mm_loadu_si128(hay.as_ptr().add(i).cast::<__m128i>());
-                let (va, vb) = (_mm_set1_epi8(a as i8), _mm_set1_epi8(b as i8));
-                _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb)))
-            };
-            if hits != 0 {
-                return Some(i + hits.trailing_zeros() as usize);
-            }
-            i += 16;
-            if i >= 64 {
-                return memchr2(a, b, &hay[i..]).map(|j| i + j);
-            }
-        }
-    }
-    hay[i..]
-        .iter()
-        .position(|&c| c == a || c == b)
-        .map(|j| i + j)
 }
 
 /// One field's place in its record.
@@ -989,26 +954,6 @@ mod tests {
                     proptest::prop_assert_eq!(one.loose_quotes, two.loose_quotes);
                 }
                 pos = end;
-            }
-        }
-    }
-
-    #[test]
-    fn find2_finds_what_memchr2_finds() {
-        // Every length across the 16-byte steps and the hand-over to
-        // memchr2, with the first hit at every place (or none).
-        for len in 0..150 {
-            for at in 0..=len {
-                for (a, b) in [(b',', b'\n'), (b'\t', b'\n')] {
-                    let mut hay = vec![b'x'; len];
-                    if at < len {
-                        hay[at] = if at % 2 == 0 { a } else { b };
-                    }
-                    if at + 5 < len {
-                        hay[at + 5] = a;
-                    }
-                    assert_eq!(find2(a, b, &hay), memchr2(a, b, &hay), "{len} {at}");
-                }
             }
         }
     }
