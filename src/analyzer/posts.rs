@@ -9,7 +9,7 @@ use super::{Analyzer, Summary};
 use crate::bucket::Bucketer;
 use std::sync::atomic::AtomicU32;
 
-use crate::count::{Local, NO_AUTHOR, PostRecord, PostTags};
+use crate::count::{Local, NO_AUTHOR, PostRecord, PostTags, RawTags};
 use crate::diagnostics::{Diagnostics, Skip, SkipReason};
 use crate::error::Location;
 use crate::hashtag::hashtags;
@@ -36,6 +36,8 @@ pub(super) struct ChunkPosts {
     pub lines: u64,
     /// Where the chunk's records end, relative to its start.
     pub end: usize,
+    /// The tags as written (kept only for reuse by a later chunk).
+    raw: RawTags,
 }
 
 /// The two big vectors of a counted chunk, emptied, for the next window's
@@ -46,15 +48,21 @@ pub(super) struct ChunkPosts {
 pub(super) struct Spare {
     posts: Vec<PostRecord>,
     entries: Vec<crate::count::Entry>,
+    raw: RawTags,
 }
 
 impl ChunkPosts {
     /// Empties the chunk's vectors for reuse.
     pub fn into_spare(self) -> Spare {
-        let (mut posts, mut entries) = (self.posts, self.tags.entries);
+        let (mut posts, mut entries, mut raw) = (self.posts, self.tags.entries, self.raw);
         posts.clear();
         entries.clear();
-        Spare { posts, entries }
+        raw.clear();
+        Spare {
+            posts,
+            entries,
+            raw,
+        }
     }
 }
 
@@ -153,6 +161,7 @@ impl Analyzer {
             ..ChunkPosts::default()
         };
         out.tags.entries = spare.entries;
+        let mut raw = spare.raw;
         let mut last_bucket: Option<(i64, u32)> = None;
         let mut bucket_index: FxHashMap<i64, u32> = FxHashMap::default();
         let mut date_memo = DateMemo::default();
@@ -219,21 +228,22 @@ impl Analyzer {
                 out.summary.reposts_excluded += 1;
                 return;
             }
-            let first = out.tags.start_post();
+            // The tags as written, numbered once the chunk is read.
+            let first = raw.len();
             match (self.config.tags_from, &fields.tags) {
                 (TagsFrom::Auto | TagsFrom::Field, Some(list)) => {
                     for tag in list {
-                        out.tags.push(local.spelling(tag));
+                        raw.push(tag);
                     }
                 }
                 (TagsFrom::Field, None) => {}
                 (TagsFrom::Text, _) | (TagsFrom::Auto, None) => {
                     for h in hashtags(&text) {
-                        out.tags.push(local.spelling(h.tag));
+                        raw.push(h.tag);
                     }
                 }
             }
-            let tags = first..out.tags.len();
+            let tags = first..raw.len();
             let start = bucketer.start(ts);
             let bucket = match last_bucket {
                 Some((s, i)) if s == start => i,
@@ -269,6 +279,8 @@ impl Analyzer {
                 duplicate: false,
             });
         });
+        local.number_posts(&mut raw, &mut out.posts, &mut out.tags);
+        out.raw = raw;
         out.lines = scanned.lines;
         out.end = scanned.end;
         out

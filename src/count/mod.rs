@@ -32,8 +32,8 @@ use serde::Serialize;
 
 pub(crate) use shard::{ChunkView, Shards};
 pub(crate) use tables::{
-    Authors, Dictionary, Entry, IdSet, Local, NO_AUTHOR, PostRecord, PostTags, author_number,
-    id_shard,
+    Authors, Dictionary, Entry, IdSet, Local, NO_AUTHOR, PostRecord, PostTags, RawTags,
+    author_number, id_shard,
 };
 
 /// Where a hashtag was written: file, then record, then position in the

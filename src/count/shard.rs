@@ -219,7 +219,7 @@ const PREFETCH: usize = 6;
 
 /// Hints the processor to bring `value`'s cache line in (a no-op off x86-64).
 #[inline]
-fn prefetch<T>(value: &T) {
+pub(super) fn prefetch<T>(value: &T) {
     #[cfg(target_arch = "x86_64")]
     // SAFETY: a prefetch only hints; it reads nothing and cannot fault.
     unsafe {
