@@ -311,15 +311,16 @@ impl Shards {
                             a => Some(a),
                         };
                         let tags = post.tags.start as usize..post.tags.end as usize;
-                        // Ask for the counts of a tag a few entries ahead while
-                        // this one is counted: they are far apart in memory.
-                        if let Some(ahead) = chunk.entries.get(tags.start + PREFETCH) {
-                            let shard = ahead.key as usize % SHARDS;
-                            if mine.contains(&shard) {
-                                shards[shard - mine.start].prefetch(ahead.spelling);
+                        for (j, e) in chunk.entries[tags.clone()].iter().enumerate() {
+                            // Ask for the counts of the tag a few entries
+                            // ahead while this one is counted: they are far
+                            // apart in memory.
+                            if let Some(ahead) = chunk.entries.get(tags.start + j + PREFETCH) {
+                                let shard = ahead.key as usize % SHARDS;
+                                if mine.contains(&shard) {
+                                    shards[shard - mine.start].prefetch(ahead.spelling);
+                                }
                             }
-                        }
-                        for e in &chunk.entries[tags] {
                             let (spelling, key) = (e.spelling, e.key);
                             let shard = key as usize % SHARDS;
                             if !mine.contains(&shard) {
