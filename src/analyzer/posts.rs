@@ -36,8 +36,6 @@ pub(super) struct ChunkPosts {
     pub lines: u64,
     /// Where the chunk's records end, relative to its start.
     pub end: usize,
-    /// The tags as written (kept only for reuse by a later chunk).
-    raw: RawTags,
 }
 
 /// The two big vectors of a counted chunk, emptied, for the next window's
@@ -48,21 +46,15 @@ pub(super) struct ChunkPosts {
 pub(super) struct Spare {
     posts: Vec<PostRecord>,
     entries: Vec<crate::count::Entry>,
-    raw: RawTags,
 }
 
 impl ChunkPosts {
     /// Empties the chunk's vectors for reuse.
     pub fn into_spare(self) -> Spare {
-        let (mut posts, mut entries, mut raw) = (self.posts, self.tags.entries, self.raw);
+        let (mut posts, mut entries) = (self.posts, self.tags.entries);
         posts.clear();
         entries.clear();
-        raw.clear();
-        Spare {
-            posts,
-            entries,
-            raw,
-        }
+        Spare { posts, entries }
     }
 }
 
@@ -161,7 +153,12 @@ impl Analyzer {
             ..ChunkPosts::default()
         };
         out.tags.entries = spare.entries;
-        let mut raw = spare.raw;
+        // One buffer of tags as written per thread, reused chunk after chunk.
+        thread_local! {
+            static RAW: std::cell::RefCell<RawTags> = std::cell::RefCell::default();
+        }
+        let mut raw = RAW.take();
+        raw.clear();
         let mut last_bucket: Option<(i64, u32)> = None;
         let mut bucket_index: FxHashMap<i64, u32> = FxHashMap::default();
         let mut date_memo = DateMemo::default();
@@ -280,7 +277,7 @@ impl Analyzer {
             });
         });
         local.number_posts(&mut raw, &mut out.posts, &mut out.tags);
-        out.raw = raw;
+        RAW.set(raw);
         out.lines = scanned.lines;
         out.end = scanned.end;
         out
