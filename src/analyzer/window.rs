@@ -123,6 +123,14 @@ impl Analyzer {
                     let mut full = false;
                     for (c, chunk) in chunks.iter().enumerate() {
                         for (p, post) in chunk.posts.iter().enumerate() {
+                            // Ask for the slot of an author a few posts ahead.
+                            if let Some(ahead) = chunk.posts.get(p + AUTHORS_AHEAD)
+                                && let Some(a) = ahead.author
+                                && !ahead.tags.is_empty()
+                                && mine.contains(&id_shard(a))
+                            {
+                                authors[id_shard(a) - mine.start].prefetch(a);
+                            }
                             if let Some(id) = post.id
                                 && !keep_duplicates
                             {
@@ -253,6 +261,10 @@ impl Analyzer {
         Ok(end)
     }
 }
+
+/// How many posts ahead the walk over ids and authors prefetches an
+/// author's slot.
+const AUTHORS_AHEAD: usize = 8;
 
 /// Adds the time since `since` to `stage`; returns now.
 fn lap(stage: &mut Duration, since: Instant) -> Instant {
