@@ -6,7 +6,7 @@
 use std::sync::atomic::Ordering;
 
 use rayon::prelude::*;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
 
 use super::tables::{Dictionary, Entry, NO_AUTHOR, PostRecord, merge_sorted};
 use super::{Cell, Counts, Position, SHARDS, TagInfo, Tallies};
@@ -409,14 +409,13 @@ impl Shards {
                 drop(shard.pairs);
                 tag_pairs.sort_unstable();
                 tag_pairs.dedup();
-                let mut keys: FxHashMap<u32, (Tallies, Option<(u32, SpellingCount)>)> =
-                    FxHashMap::default();
-                // Sorted by key: one look-up per run of a key's authors.
+                // The shard's keys are `i * SHARDS + set`: their totals and
+                // display spellings sit at `i`, no hashing.
+                let mut keys: Vec<(Tallies, Option<(u32, SpellingCount)>)> =
+                    vec![Default::default(); (key_bound as usize).div_ceil(SHARDS)];
+                let at = |key: u32| key as usize / SHARDS;
                 for run in tag_pairs.chunk_by(|a, b| a >> 32 == b >> 32) {
-                    keys.entry(key_rank[(run[0] >> 32) as usize])
-                        .or_default()
-                        .0
-                        .authors += run.len() as u64;
+                    keys[at((run[0] >> 32) as u32)].0.authors += run.len() as u64;
                 }
                 let cells = shard
                     .cells
@@ -424,7 +423,7 @@ impl Shards {
                     .zip(authors)
                     .map(|(c, authors)| {
                         let tag = key_rank[c.key as usize];
-                        let t = &mut keys.entry(tag).or_default().0;
+                        let t = &mut keys[at(c.key)].0;
                         t.posts += c.posts;
                         t.occurrences += c.occurrences;
                         Cell {
@@ -441,8 +440,7 @@ impl Shards {
                 let used = shard.spellings.into_iter().enumerate();
                 for (i, s) in used.filter(|(_, s)| s.count > 0) {
                     let spelling = (i * SHARDS + set) as u32;
-                    let key = key_rank[dict.spelling_key(spelling) as usize];
-                    let best = &mut keys.entry(key).or_default().1;
+                    let best = &mut keys[at(dict.spelling_key(spelling))].1;
                     // The spelling written most often; ties go to the one first.
                     let better = best.is_none_or(|(_, b)| {
                         s.count > b.count || (s.count == b.count && s.first < b.first)
@@ -455,7 +453,10 @@ impl Shards {
                     cells,
                     keys: keys
                         .into_iter()
-                        .map(|(k, (t, best))| (k, t, best.map_or(u32::MAX, |(s, _)| s)))
+                        .enumerate()
+                        .map(|(i, kept)| (i * SHARDS + set, kept))
+                        .filter(|&(k, _)| key_used.get(k).is_some_and(|&used| used))
+                        .map(|(k, (t, best))| (key_rank[k], t, best.map_or(u32::MAX, |(s, _)| s)))
                         .collect(),
                 }
             })
