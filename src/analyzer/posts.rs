@@ -7,9 +7,8 @@ use rustc_hash::FxHashMap;
 
 use super::{Analyzer, Summary};
 use crate::bucket::Bucketer;
-use std::sync::atomic::AtomicU32;
 
-use crate::count::{Local, NO_AUTHOR, PostRecord, PostTags, RawTags};
+use crate::count::{Local, PostParts, PostRecord, PostTags, RawTags};
 use crate::diagnostics::{Diagnostics, Skip, SkipReason};
 use crate::error::Location;
 use crate::hashtag::hashtags;
@@ -263,18 +262,16 @@ impl Analyzer {
             );
             out.summary.posts_with_tags += u64::from(!tags.is_empty());
             out.summary.posts_without_author += u64::from(fields.author.is_none());
-            out.posts.push(PostRecord {
-                bucket,
+            out.posts.push(PostRecord::new(PostParts {
                 time: ts,
                 id: fields.id.as_deref().map(id_key),
                 author: fields.author.as_deref().map(id_key),
-                author_id: AtomicU32::new(NO_AUTHOR),
-                tags,
                 offset: offset + at.offset as u64,
-                len: u32::try_from(at.end - at.offset).unwrap_or(u32::MAX),
                 line: at.line,
-                duplicate: false,
-            });
+                bucket,
+                tags,
+                len: u32::try_from(at.end - at.offset).unwrap_or(u32::MAX),
+            }));
         });
         local.number_posts(&mut raw, &mut out.posts, &mut out.tags);
         RAW.set(raw);

@@ -125,13 +125,13 @@ impl Analyzer {
                         for (p, post) in chunk.posts.iter().enumerate() {
                             // Ask for the slot of an author a few posts ahead.
                             if let Some(ahead) = chunk.posts.get(p + AUTHORS_AHEAD)
-                                && let Some(a) = ahead.author
+                                && let Some(a) = ahead.author()
                                 && !ahead.tags.is_empty()
                                 && mine.contains(&id_shard(a))
                             {
                                 authors[id_shard(a) - mine.start].prefetch(a);
                             }
-                            if let Some(id) = post.id
+                            if let Some(id) = post.id()
                                 && !keep_duplicates
                             {
                                 let shard = id_shard(id);
@@ -141,7 +141,7 @@ impl Analyzer {
                             }
                             // Authors count only through tags: a post without
                             // tags needs no author number.
-                            if let Some(a) = post.author
+                            if let Some(a) = post.author()
                                 && !post.tags.is_empty()
                             {
                                 let shard = id_shard(a);
@@ -185,7 +185,7 @@ impl Analyzer {
                 post.duplicate = true;
                 chunk.summary.posts -= 1;
                 chunk.summary.posts_with_tags -= u64::from(!post.tags.is_empty());
-                chunk.summary.posts_without_author -= u64::from(post.author.is_none());
+                chunk.summary.posts_without_author -= u64::from(post.author().is_none());
                 skipped.push_with(SkipReason::DuplicateId, || Skip {
                     location: Location {
                         file: state.name.clone(),

@@ -32,7 +32,7 @@ use serde::Serialize;
 
 pub(crate) use shard::{ChunkView, Shards};
 pub(crate) use tables::{
-    Authors, Dictionary, Entry, IdSet, Local, NO_AUTHOR, PostRecord, PostTags, RawTags,
+    Authors, Dictionary, Entry, IdSet, Local, PostParts, PostRecord, PostTags, RawTags,
     author_number, id_shard,
 };
 

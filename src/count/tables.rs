@@ -13,27 +13,72 @@ use super::SHARDS;
 use crate::normalize;
 
 /// One post, reduced to what counting needs. Its tags are a range of its
-/// chunk's [`Entry`] list.
+/// chunk's [`Entry`] list. 64 bytes: windows walk it several times.
 #[derive(Debug)]
 pub(crate) struct PostRecord {
-    /// Index into its chunk's list of bucket starts.
-    pub bucket: u32,
     /// The post's time, Unix seconds.
     pub time: i64,
-    pub id: Option<u64>,
-    /// The author's key (see `id_key`).
-    pub author: Option<u64>,
+    /// The id's key (see `id_key`), when `has_id`.
+    id: u64,
+    /// The author's key (see `id_key`), when `has_author`.
+    author: u64,
+    /// Offset of the record in its input, for ordering and diagnostics.
+    pub offset: u64,
+    /// Line of the record inside its chunk.
+    pub line: u64,
+    /// Index into its chunk's list of bucket starts.
+    pub bucket: u32,
     /// The author's global number ([`NO_AUTHOR`] when there is none), set
     /// by the thread that owns the author's set before counting.
     pub author_id: AtomicU32,
     pub tags: Range<u32>,
-    /// Offset of the record in its input, for ordering and diagnostics.
-    pub offset: u64,
     /// Length of the record in bytes (saturating), for diagnostics.
     pub len: u32,
-    /// Line of the record inside its chunk.
-    pub line: u64,
+    has_id: bool,
+    has_author: bool,
     pub duplicate: bool,
+}
+
+/// What [`PostRecord::new`] takes.
+pub(crate) struct PostParts {
+    pub time: i64,
+    pub id: Option<u64>,
+    pub author: Option<u64>,
+    pub offset: u64,
+    pub line: u64,
+    pub bucket: u32,
+    pub tags: Range<u32>,
+    pub len: u32,
+}
+
+impl PostRecord {
+    /// A post not yet marked duplicate, its author not yet numbered.
+    pub fn new(p: PostParts) -> Self {
+        PostRecord {
+            time: p.time,
+            id: p.id.unwrap_or(0),
+            author: p.author.unwrap_or(0),
+            offset: p.offset,
+            line: p.line,
+            bucket: p.bucket,
+            author_id: AtomicU32::new(NO_AUTHOR),
+            tags: p.tags,
+            len: p.len,
+            has_id: p.id.is_some(),
+            has_author: p.author.is_some(),
+            duplicate: false,
+        }
+    }
+
+    /// The id's key, if the post has an id.
+    pub fn id(&self) -> Option<u64> {
+        self.has_id.then_some(self.id)
+    }
+
+    /// The author's key, if the post has an author.
+    pub fn author(&self) -> Option<u64> {
+        self.has_author.then_some(self.author)
+    }
 }
 
 /// One distinct spelling of a post: how often it was written there, and the
@@ -773,18 +818,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn numbering_posts_at_once_equals_one_tag_at_a_time() {
-        let post = |tags: std::ops::Range<u32>| PostRecord {
-            bucket: 0,
-            time: 0,
-            id: None,
+    fn a_post_record_is_64_bytes() {
+        assert_eq!(std::mem::size_of::<PostRecord>(), 64);
+        let post = PostRecord::new(PostParts {
+            time: 1,
+            id: Some(0),
             author: None,
-            author_id: AtomicU32::new(NO_AUTHOR),
-            tags,
-            offset: 0,
-            len: 0,
-            line: 0,
-            duplicate: false,
+            offset: 2,
+            line: 3,
+            bucket: 4,
+            tags: 5..6,
+            len: 7,
+        });
+        assert_eq!((post.id(), post.author()), (Some(0), None));
+    }
+
+    #[test]
+    fn numbering_posts_at_once_equals_one_tag_at_a_time() {
+        let post = |tags: std::ops::Range<u32>| {
+            PostRecord::new(PostParts {
+                time: 0,
+                id: None,
+                author: None,
+                offset: 0,
+                line: 0,
+                bucket: 0,
+                tags,
+                len: 0,
+            })
         };
         // Posts of 0 to 40 tags (some repeated in a post, past the linear
         // look-up), from a vocabulary large enough to grow the table.
