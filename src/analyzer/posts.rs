@@ -8,7 +8,7 @@ use rustc_hash::FxHashMap;
 use super::{Analyzer, Summary};
 use crate::bucket::Bucketer;
 
-use crate::count::{Local, PostParts, PostRecord, PostTags, RawTags};
+use crate::count::{Local, PostParts, PostRecord, PostTags, RawTags, SHARDS, id_shard};
 use crate::diagnostics::{Diagnostics, Skip, SkipReason};
 use crate::error::Location;
 use crate::hashtag::hashtags;
@@ -35,6 +35,24 @@ pub(super) struct ChunkPosts {
     pub lines: u64,
     /// Where the chunk's records end, relative to its start.
     pub end: usize,
+    /// Per run of id and author sets (one a thread, see [`sets_per_thread`]),
+    /// the posts whose id or author falls in it, in input order: each
+    /// thread walks only its own posts when ids and authors are numbered.
+    pub walks: Vec<Walk>,
+}
+
+/// The posts of a chunk one thread numbers the ids and authors of.
+#[derive(Default)]
+pub(super) struct Walk {
+    /// Posts with an id in the thread's sets (none when duplicates are kept).
+    pub ids: Vec<u32>,
+    /// Posts with tags and an author in the thread's sets.
+    pub authors: Vec<u32>,
+}
+
+/// How many of the [`SHARDS`] id and author sets each thread takes.
+pub(super) fn sets_per_thread() -> usize {
+    SHARDS.div_ceil(rayon::current_num_threads().max(1))
 }
 
 /// The two big vectors of a counted chunk, emptied, for the next window's
@@ -45,15 +63,24 @@ pub(super) struct ChunkPosts {
 pub(super) struct Spare {
     posts: Vec<PostRecord>,
     entries: Vec<crate::count::Entry>,
+    walks: Vec<Walk>,
 }
 
 impl ChunkPosts {
     /// Empties the chunk's vectors for reuse.
     pub fn into_spare(self) -> Spare {
-        let (mut posts, mut entries) = (self.posts, self.tags.entries);
+        let (mut posts, mut entries, mut walks) = (self.posts, self.tags.entries, self.walks);
         posts.clear();
         entries.clear();
-        Spare { posts, entries }
+        for w in &mut walks {
+            w.ids.clear();
+            w.authors.clear();
+        }
+        Spare {
+            posts,
+            entries,
+            walks,
+        }
     }
 }
 
@@ -152,6 +179,9 @@ impl Analyzer {
             ..ChunkPosts::default()
         };
         out.tags.entries = spare.entries;
+        out.walks = spare.walks;
+        let per = sets_per_thread();
+        out.walks.resize_with(SHARDS.div_ceil(per), Walk::default);
         // One buffer of tags as written per thread, reused chunk after chunk.
         thread_local! {
             static RAW: std::cell::RefCell<RawTags> = std::cell::RefCell::default();
@@ -262,10 +292,27 @@ impl Analyzer {
             );
             out.summary.posts_with_tags += u64::from(!tags.is_empty());
             out.summary.posts_without_author += u64::from(fields.author.is_none());
+            let (id, author) = (
+                fields.id.as_deref().map(id_key),
+                fields.author.as_deref().map(id_key),
+            );
+            let p = out.posts.len() as u32;
+            if let Some(id) = id
+                && !self.config.keep_duplicates
+            {
+                out.walks[id_shard(id) / per].ids.push(p);
+            }
+            // Authors count only through tags: a post without tags needs no
+            // author number.
+            if let Some(a) = author
+                && !tags.is_empty()
+            {
+                out.walks[id_shard(a) / per].authors.push(p);
+            }
             out.posts.push(PostRecord::new(PostParts {
                 time: ts,
-                id: fields.id.as_deref().map(id_key),
-                author: fields.author.as_deref().map(id_key),
+                id,
+                author,
                 offset: offset + at.offset as u64,
                 line: at.line,
                 bucket,

@@ -7,10 +7,10 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use super::posts::{ChunkPosts, excerpt_at};
+use super::posts::{ChunkPosts, excerpt_at, sets_per_thread};
 use super::{Analyzer, InputState, Run};
 use crate::bucket::Bucketer;
-use crate::count::{self, ChunkView, Local, SHARDS, id_shard};
+use crate::count::{self, ChunkView, Local, id_shard};
 use crate::diagnostics::{Diagnostics, Skip, SkipReason};
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::source::Schema;
@@ -107,10 +107,10 @@ impl Analyzer {
         }
         let t = lap(&mut run.timings.number, t);
         // Duplicate ids and author numbers: each thread takes a run of the
-        // sets of ids and authors and walks the posts in input order, so the
-        // first copy of an id is the one counted.
-        let per = SHARDS.div_ceil(rayon::current_num_threads().max(1));
-        let keep_duplicates = self.config.keep_duplicates;
+        // sets of ids and authors and walks, in input order, the posts that
+        // parsing listed for it, so the first copy of an id is the one
+        // counted.
+        let per = sets_per_thread();
         let found: Vec<(Vec<(usize, usize)>, bool)> = {
             let chunks = &chunks;
             run.seen
@@ -118,43 +118,29 @@ impl Analyzer {
                 .zip(run.authors.0.par_chunks_mut(per))
                 .enumerate()
                 .map(|(group, (seen, authors))| {
-                    let mine = group * per..group * per + seen.len();
+                    let first = group * per;
                     let mut duplicates = Vec::new();
                     let mut full = false;
                     for (c, chunk) in chunks.iter().enumerate() {
-                        for (p, post) in chunk.posts.iter().enumerate() {
+                        let walk = &chunk.walks[group];
+                        for &p in &walk.ids {
+                            let id = chunk.posts[p as usize].id().unwrap_or_default();
+                            if !seen[id_shard(id) - first].insert(id) {
+                                duplicates.push((c, p as usize));
+                            }
+                        }
+                        for (i, &p) in walk.authors.iter().enumerate() {
                             // Ask for the slot of an author a few posts ahead.
-                            if let Some(ahead) = chunk.posts.get(p + AUTHORS_AHEAD)
-                                && let Some(a) = ahead.author()
-                                && !ahead.tags.is_empty()
-                                && mine.contains(&id_shard(a))
-                            {
-                                authors[id_shard(a) - mine.start].prefetch(a);
+                            if let Some(&ahead) = walk.authors.get(i + AUTHORS_AHEAD) {
+                                let a = chunk.posts[ahead as usize].author().unwrap_or_default();
+                                authors[id_shard(a) - first].prefetch(a);
                             }
-                            if let Some(id) = post.id()
-                                && !keep_duplicates
-                            {
-                                let shard = id_shard(id);
-                                if mine.contains(&shard) && !seen[shard - mine.start].insert(id) {
-                                    duplicates.push((c, p));
-                                }
-                            }
-                            // Authors count only through tags: a post without
-                            // tags needs no author number.
-                            if let Some(a) = post.author()
-                                && !post.tags.is_empty()
-                            {
-                                let shard = id_shard(a);
-                                if mine.contains(&shard) {
-                                    match count::author_number(
-                                        &mut authors[shard - mine.start],
-                                        shard,
-                                        a,
-                                    ) {
-                                        Some(n) => post.author_id.store(n, Ordering::Relaxed),
-                                        None => full = true,
-                                    }
-                                }
+                            let post = &chunk.posts[p as usize];
+                            let a = post.author().unwrap_or_default();
+                            let shard = id_shard(a);
+                            match count::author_number(&mut authors[shard - first], shard, a) {
+                                Some(n) => post.author_id.store(n, Ordering::Relaxed),
+                                None => full = true,
                             }
                         }
                     }
