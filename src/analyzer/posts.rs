@@ -48,6 +48,9 @@ pub(super) struct Walk {
     pub ids: Vec<u32>,
     /// Posts with tags and an author in the thread's sets.
     pub authors: Vec<u32>,
+    /// (post, entry) of each entry whose key falls in the thread's tag
+    /// shards (numbered as the sets), for counting.
+    pub entries: Vec<(u32, u32)>,
 }
 
 /// How many of the [`SHARDS`] id and author sets each thread takes.
@@ -75,6 +78,7 @@ impl ChunkPosts {
         for w in &mut walks {
             w.ids.clear();
             w.authors.clear();
+            w.entries.clear();
         }
         Spare {
             posts,
@@ -320,7 +324,10 @@ impl Analyzer {
                 len: u32::try_from(at.end - at.offset).unwrap_or(u32::MAX),
             }));
         });
-        local.number_posts(&mut raw, &mut out.posts, &mut out.tags);
+        let walks = &mut out.walks;
+        local.number_posts(&mut raw, &mut out.posts, &mut out.tags, |set, p, e| {
+            walks[set / per].entries.push((p, e));
+        });
         RAW.set(raw);
         out.lines = scanned.lines;
         out.end = scanned.end;

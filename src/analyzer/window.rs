@@ -235,6 +235,7 @@ impl Analyzer {
             .map(|c| ChunkView {
                 posts: &c.posts,
                 entries: &c.tags.entries,
+                mine: c.walks.iter().map(|w| &w.entries[..]).collect(),
                 buckets: &c.bucket_ids,
                 file: state.file,
             })

@@ -283,6 +283,9 @@ impl PostKeys {
 pub(crate) struct ChunkView<'a> {
     pub posts: &'a [PostRecord],
     pub entries: &'a [Entry],
+    /// Per counting thread (by run of shards), the (post, entry) pairs of
+    /// the entries whose shards it owns, in order.
+    pub mine: Vec<&'a [(u32, u32)]>,
     /// Global bucket numbers of the chunk's bucket list.
     pub buckets: &'a [u32],
     pub file: u32,
@@ -290,52 +293,54 @@ pub(crate) struct ChunkView<'a> {
 
 impl Shards {
     /// Counts the posts of `chunks` (in input order) that are not marked
-    /// duplicate; each thread takes a run of shards and skips other tags.
+    /// duplicate; each thread takes a run of shards and walks the entries
+    /// listed for it ([`ChunkView::mine`]).
     pub fn count(&mut self, chunks: &[ChunkView<'_>]) {
         let per = SHARDS.div_ceil(rayon::current_num_threads().max(1));
         self.0
             .par_chunks_mut(per)
             .enumerate()
             .for_each(|(group, shards)| {
-                let mine = group * per..group * per + shards.len();
+                let first = group * per;
                 let mut seen = PostKeys::default();
                 for chunk in chunks {
-                    for post in chunk.posts {
-                        if post.duplicate || post.tags.is_empty() {
+                    let mine = chunk.mine[group];
+                    let mut current = None;
+                    let (mut bucket, mut author, mut skip) = (0, None, false);
+                    for (i, &(p, e)) in mine.iter().enumerate() {
+                        // Ask for the counts of the tag a few entries ahead
+                        // while this one is counted: they are far apart in
+                        // memory.
+                        if let Some(&(_, ahead)) = mine.get(i + PREFETCH) {
+                            let ahead = &chunk.entries[ahead as usize];
+                            let shard = ahead.key as usize % SHARDS;
+                            shards[shard - first].prefetch(ahead.spelling);
+                        }
+                        let post = &chunk.posts[p as usize];
+                        if current != Some(p) {
+                            current = Some(p);
+                            seen.clear();
+                            skip = post.duplicate;
+                            bucket = chunk.buckets[post.bucket as usize];
+                            author = match post.author_id.load(Ordering::Relaxed) {
+                                NO_AUTHOR => None,
+                                a => Some(a),
+                            };
+                        }
+                        if skip {
                             continue;
                         }
-                        seen.clear();
-                        let bucket = chunk.buckets[post.bucket as usize];
-                        let author = match post.author_id.load(Ordering::Relaxed) {
-                            NO_AUTHOR => None,
-                            a => Some(a),
-                        };
-                        let tags = post.tags.start as usize..post.tags.end as usize;
-                        for (j, e) in chunk.entries[tags.clone()].iter().enumerate() {
-                            // Ask for the counts of the tag a few entries
-                            // ahead while this one is counted: they are far
-                            // apart in memory.
-                            if let Some(ahead) = chunk.entries.get(tags.start + j + PREFETCH) {
-                                let shard = ahead.key as usize % SHARDS;
-                                if mine.contains(&shard) {
-                                    shards[shard - mine.start].prefetch(ahead.spelling);
-                                }
-                            }
-                            let (spelling, key) = (e.spelling, e.key);
-                            let shard = key as usize % SHARDS;
-                            if !mine.contains(&shard) {
-                                continue;
-                            }
-                            shards[shard - mine.start].add(&Use {
-                                bucket,
-                                key,
-                                spelling,
-                                count: e.count,
-                                at: (chunk.file, post.offset, e.first),
-                                new_in_post: seen.insert(key),
-                                author,
-                            });
-                        }
+                        let e = &chunk.entries[e as usize];
+                        let shard = e.key as usize % SHARDS;
+                        shards[shard - first].add(&Use {
+                            bucket,
+                            key: e.key,
+                            spelling: e.spelling,
+                            count: e.count,
+                            at: (chunk.file, post.offset, e.first),
+                            new_in_post: seen.insert(e.key),
+                            author,
+                        });
                     }
                 }
             });

@@ -201,6 +201,9 @@ pub(crate) struct Local {
     keys: Texts,
     /// [`spelling_hash`] of each key: it picks the key's dictionary set.
     key_hashes: Vec<u64>,
+    /// [`key_set`] of each spelling's key, one byte each: read for every
+    /// tag, so kept apart from the wider hashes.
+    sets: Vec<u8>,
     /// Scratch space for [`normalize::key_into`].
     key: String,
     /// Open addressing by the hash's low bits: one [`Slot`] a spelling,
@@ -256,6 +259,7 @@ impl Default for Local {
             spellings: Texts::default(),
             keys: Texts::default(),
             key_hashes: Vec::new(),
+            sets: Vec::new(),
             key: String::new(),
             slots: vec![Slot::EMPTY; 1024],
         }
@@ -328,17 +332,21 @@ impl Local {
     /// on entry and the range of its entries in `tags` on return, as if each
     /// tag had been given to [`Local::spelling`] and [`PostTags::push`] in
     /// turn.
+    ///
+    /// `entry(set, post, entry)` is called for each entry, in order, with
+    /// the [`SHARDS`] set of its key (the shard that will count it).
     pub fn number_posts(
         &mut self,
         raw: &mut RawTags,
         posts: &mut [PostRecord],
         tags: &mut PostTags,
+        mut entry: impl FnMut(usize, u32, u32),
     ) {
         let mut hashes = std::mem::take(&mut raw.hashes);
         hashes.clear();
         hashes.extend((0..raw.spans.len()).map(|i| spelling_hash(raw.get(i).as_bytes())));
         raw.hashes = hashes;
-        for post in posts {
+        for (p, post) in posts.iter_mut().enumerate() {
             let first = tags.start_post();
             for i in post.tags.start as usize..post.tags.end as usize {
                 if let Some(&ahead) = raw.hashes.get(i + SLOTS_AHEAD) {
@@ -348,6 +356,10 @@ impl Local {
                 tags.push(self.spelling_hashed(raw.get(i), raw.hashes[i]));
             }
             post.tags = first..tags.len();
+            for e in post.tags.clone() {
+                let spelling = tags.entries[e as usize].spelling;
+                entry(usize::from(self.sets[spelling as usize]), p as u32, e);
+            }
         }
     }
 
@@ -385,7 +397,9 @@ impl Local {
         let id = self.spellings.push(text);
         normalize::key_into(text, &mut self.key);
         self.keys.push(&self.key);
-        self.key_hashes.push(spelling_hash(self.key.as_bytes()));
+        let key_hash = spelling_hash(self.key.as_bytes());
+        self.key_hashes.push(key_hash);
+        self.sets.push(key_set(key_hash) as u8);
         self.slots[i] = Slot::new((tag << 32) | u64::from(id + 1), span, bytes);
         if self.spellings.spans.len() * 8 > self.slots.len() * 5 {
             self.grow();
@@ -869,7 +883,7 @@ mod tests {
             want_ranges.push(start..want.len());
         }
         let (mut local, mut got) = (Local::default(), PostTags::default());
-        local.number_posts(&mut raw, &mut posts, &mut got);
+        local.number_posts(&mut raw, &mut posts, &mut got, |_, _, _| {});
         let ranges: Vec<_> = posts.iter().map(|p| p.tags.clone()).collect();
         assert_eq!(ranges, want_ranges);
         let entry = |e: &Entry| (e.spelling, e.first, e.count);
