@@ -123,7 +123,12 @@ impl Analyzer {
                     let mut full = false;
                     for (c, chunk) in chunks.iter().enumerate() {
                         let walk = &chunk.walks[group];
-                        for &p in &walk.ids {
+                        for (i, &p) in walk.ids.iter().enumerate() {
+                            // Ask for the slot of an id a few posts ahead.
+                            if let Some(&ahead) = walk.ids.get(i + AUTHORS_AHEAD) {
+                                let id = chunk.posts[ahead as usize].id().unwrap_or_default();
+                                seen[id_shard(id) - first].prefetch(id);
+                            }
                             let id = chunk.posts[p as usize].id().unwrap_or_default();
                             if !seen[id_shard(id) - first].insert(id) {
                                 duplicates.push((c, p as usize));
@@ -249,8 +254,8 @@ impl Analyzer {
     }
 }
 
-/// How many posts ahead the walk over ids and authors prefetches an
-/// author's slot.
+/// How many posts ahead the walk over ids and authors prefetches an id's
+/// or an author's slot.
 const AUTHORS_AHEAD: usize = 8;
 
 /// Adds the time since `since` to `stage`; returns now.

@@ -7,7 +7,7 @@ use std::ops::Range;
 use std::sync::atomic::AtomicU32;
 
 use rayon::prelude::*;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 use super::SHARDS;
 use crate::normalize;
@@ -527,21 +527,46 @@ impl AuthorSet {
 
 /// The post ids seen so far (one of [`SHARDS`] sets), kept for their
 /// common order: exports list posts mostly in id order (Twitter and
-/// Mastodon ids grow with time). Ids are moved, sorted, from a small hash set
+/// Mastodon ids grow with time). Ids are moved, sorted, from a small table
 /// of recent ones into a sorted array (8 bytes per id, with at most an
 /// eighth more room). An id above the array's largest needs only the small
-/// set, which stays in cache; an older one is also looked up in the array
+/// table, which stays in cache; an older one is also looked up in the array
 /// by binary search. Exact whatever the order, fastest in id order.
+///
+/// The small table is open addressing with linear probing, at most 5/8
+/// full, so that a look-up can be asked for ahead ([`IdSet::prefetch`]);
+/// 0 marks an empty slot, and the id 0 is kept apart.
 #[derive(Debug, Default)]
 pub(crate) struct IdSet {
-    recent: FxHashSet<u64>,
+    recent: Vec<u64>,
+    /// Ids in `recent`, and the id 0 if `zero`.
+    recent_len: usize,
+    zero: bool,
     sorted: Vec<u64>,
 }
 
-/// Ids an [`IdSet`] keeps in its hash set, at least.
+/// Ids an [`IdSet`] keeps in its small table, at least.
 const RECENT_IDS: usize = 4096;
 
 impl IdSet {
+    /// Where the search for `id` in the small table starts: bits of another
+    /// multiply than [`id_shard`]'s.
+    fn home(&self, id: u64) -> usize {
+        (id.wrapping_mul(0x9FB2_1C65_1E98_DF25) >> 24) as usize & (self.recent.len() - 1)
+    }
+
+    /// The most recent ids held before they are archived.
+    fn room(&self) -> usize {
+        RECENT_IDS.max(self.sorted.len() / 8)
+    }
+
+    /// Hints the processor to load `id`'s first slot.
+    pub fn prefetch(&self, id: u64) {
+        if !self.recent.is_empty() {
+            super::shard::prefetch(&self.recent[self.home(id)]);
+        }
+    }
+
     /// Adds `id`; false if it was there already.
     pub fn insert(&mut self, id: u64) -> bool {
         if self.sorted.last().is_some_and(|&max| id <= max)
@@ -549,18 +574,41 @@ impl IdSet {
         {
             return false;
         }
-        if !self.recent.insert(id) {
-            return false;
+        if id == 0 {
+            if self.zero {
+                return false;
+            }
+            self.zero = true;
+        } else {
+            if self.recent.is_empty() {
+                self.recent = vec![0; (self.room() * 8 / 5).next_power_of_two()];
+            }
+            let mask = self.recent.len() - 1;
+            let mut i = self.home(id);
+            loop {
+                match self.recent[i] {
+                    0 => break,
+                    x if x == id => return false,
+                    _ => i = (i + 1) & mask,
+                }
+            }
+            self.recent[i] = id;
         }
-        if self.recent.len() >= RECENT_IDS.max(self.sorted.len() / 8) {
+        self.recent_len += 1;
+        if self.recent_len >= self.room() {
             self.archive();
         }
         true
     }
 
-    /// Moves the recent ids into the sorted array, in place.
+    /// Moves the recent ids into the sorted array, in place, and empties
+    /// the small table (larger if the array grew enough).
     fn archive(&mut self) {
-        let mut fresh: Vec<u64> = self.recent.drain().collect();
+        let mut fresh: Vec<u64> = self.recent.iter().copied().filter(|&id| id != 0).collect();
+        if std::mem::take(&mut self.zero) {
+            fresh.push(0);
+        }
+        self.recent_len = 0;
         fresh.sort_unstable();
         let len = self.sorted.len() + fresh.len();
         if self.sorted.capacity() < len {
@@ -568,12 +616,18 @@ impl IdSet {
             self.sorted.reserve_exact(len + len / 8 - self.sorted.len());
         }
         merge_sorted(&mut self.sorted, &fresh);
+        let slots = (self.room() * 8 / 5).next_power_of_two();
+        if slots > self.recent.len() {
+            self.recent = vec![0; slots];
+        } else {
+            self.recent.fill(0);
+        }
     }
 
     /// Ids held.
     #[cfg(test)]
     fn len(&self) -> usize {
-        self.recent.len() + self.sorted.len()
+        self.recent_len + self.sorted.len()
     }
 }
 
@@ -830,6 +884,7 @@ impl Dictionary {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rustc_hash::FxHashSet;
 
     #[test]
     fn a_post_record_is_64_bytes() {
@@ -1006,9 +1061,15 @@ mod tests {
         let mut ids: Vec<u64> = (0..60_000u64).map(|i| i * 7 + next() % 3).collect();
         ids.extend((0..30_000).map(|_| next() % 420_000));
         ids.extend((0..30_000).map(|_| next()));
+        // The id 0 (an empty slot's mark) and the largest, more than once.
+        for at in [5, 20_000, 70_000, 100_000] {
+            ids.insert(at, 0);
+            ids.insert(at + 1, u64::MAX);
+        }
         let mut set = IdSet::default();
         let mut truth = FxHashSet::default();
         for id in ids {
+            set.prefetch(id);
             assert_eq!(set.insert(id), truth.insert(id), "{id}");
         }
         assert_eq!(set.len(), truth.len());
