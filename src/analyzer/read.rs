@@ -238,10 +238,12 @@ impl Analyzer {
         let batcher = Batcher::new(head.chain(reader), format)
             .quoting(quoting)
             .chunk_bytes(self.config.chunk_bytes.unwrap_or(CHUNK_BYTES));
-        // One batch is read ahead while the one before is counted. The
+        // Two batches are read ahead while the one before is counted, so
+        // the decompressor is rarely held up by a slow window (one ahead:
+        // 10M posts from zstd in 7.1 s; two: 5.8 s, for 16 MiB more). The
         // reader thread is not joined: after an error (strict mode) it ends
         // at its next batch, or when the process does.
-        let (tx, rx) = mpsc::sync_channel(1);
+        let (tx, rx) = mpsc::sync_channel(2);
         std::thread::spawn(move || {
             for batch in batcher {
                 let failed = batch.is_err();
