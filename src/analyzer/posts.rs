@@ -8,7 +8,7 @@ use rustc_hash::FxHashMap;
 use super::{Analyzer, Summary};
 use crate::bucket::Bucketer;
 
-use crate::count::{Local, PostParts, PostRecord, PostTags, RawTags, SHARDS, id_shard};
+use crate::count::{self, Local, PostParts, PostRecord, PostTags, RawTags, SHARDS, id_shard};
 use crate::diagnostics::{Diagnostics, Skip, SkipReason};
 use crate::error::Location;
 use crate::hashtag::hashtags;
@@ -35,7 +35,8 @@ pub(super) struct ChunkPosts {
     pub lines: u64,
     /// Where the chunk's records end, relative to its start.
     pub end: usize,
-    /// Per run of id and author sets (one a thread, see [`sets_per_thread`]),
+    /// Per run of id and author sets (one a thread, see
+    /// [`shards_per_thread`](crate::count::shards_per_thread)),
     /// the posts whose id or author falls in it, in input order: each
     /// thread walks only its own posts when ids and authors are numbered.
     pub walks: Vec<Walk>,
@@ -51,11 +52,6 @@ pub(super) struct Walk {
     /// (post, entry) of each entry whose key falls in the thread's tag
     /// shards (numbered as the sets), for counting.
     pub entries: Vec<(u32, u32)>,
-}
-
-/// How many of the [`SHARDS`] id and author sets each thread takes.
-pub(super) fn sets_per_thread() -> usize {
-    SHARDS.div_ceil(rayon::current_num_threads().max(1))
 }
 
 /// The two big vectors of a counted chunk, emptied, for the next window's
@@ -184,7 +180,7 @@ impl Analyzer {
         };
         out.tags.entries = spare.entries;
         out.walks = spare.walks;
-        let per = sets_per_thread();
+        let per = count::shards_per_thread();
         out.walks.resize_with(SHARDS.div_ceil(per), Walk::default);
         // One buffer of tags as written per thread, reused chunk after chunk.
         thread_local! {

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use super::posts::{ChunkPosts, excerpt_at, sets_per_thread};
+use super::posts::{ChunkPosts, excerpt_at};
 use super::{Analyzer, InputState, Run};
 use crate::bucket::Bucketer;
 use crate::count::{self, ChunkView, Local, id_shard};
@@ -110,7 +110,7 @@ impl Analyzer {
         // sets of ids and authors and walks, in input order, the posts that
         // parsing listed for it, so the first copy of an id is the one
         // counted.
-        let per = sets_per_thread();
+        let per = count::shards_per_thread();
         let found: Vec<(Vec<(usize, usize)>, bool)> = {
             let chunks = &chunks;
             run.seen
@@ -125,7 +125,7 @@ impl Analyzer {
                         let walk = &chunk.walks[group];
                         for (i, &p) in walk.ids.iter().enumerate() {
                             // Ask for the slot of an id a few posts ahead.
-                            if let Some(&ahead) = walk.ids.get(i + AUTHORS_AHEAD) {
+                            if let Some(&ahead) = walk.ids.get(i + SETS_AHEAD) {
                                 let id = chunk.posts[ahead as usize].id().unwrap_or_default();
                                 seen[id_shard(id) - first].prefetch(id);
                             }
@@ -136,7 +136,7 @@ impl Analyzer {
                         }
                         for (i, &p) in walk.authors.iter().enumerate() {
                             // Ask for the slot of an author a few posts ahead.
-                            if let Some(&ahead) = walk.authors.get(i + AUTHORS_AHEAD) {
+                            if let Some(&ahead) = walk.authors.get(i + SETS_AHEAD) {
                                 let a = chunk.posts[ahead as usize].author().unwrap_or_default();
                                 authors[id_shard(a) - first].prefetch(a);
                             }
@@ -256,7 +256,7 @@ impl Analyzer {
 
 /// How many posts ahead the walk over ids and authors prefetches an id's
 /// or an author's slot.
-const AUTHORS_AHEAD: usize = 8;
+const SETS_AHEAD: usize = 8;
 
 /// Adds the time since `since` to `stage`; returns now.
 fn lap(stage: &mut Duration, since: Instant) -> Instant {

@@ -43,6 +43,14 @@ pub(crate) type Position = (u32, u64, u32);
 /// Number of tag shards; counting threads share them out.
 pub(crate) const SHARDS: usize = 64;
 
+/// How many of the [`SHARDS`] sets (tag shards, dictionary, id and author
+/// sets) each thread of the current pool takes, a run of them each. Parsing
+/// lists each thread's posts and entries by it, so every stage must cut the
+/// sets the same way.
+pub(crate) fn shards_per_thread() -> usize {
+    SHARDS.div_ceil(rayon::current_num_threads().max(1))
+}
+
 /// A tag's key and display form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TagInfo {

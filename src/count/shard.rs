@@ -296,7 +296,7 @@ impl Shards {
     /// duplicate; each thread takes a run of shards and walks the entries
     /// listed for it ([`ChunkView::mine`]).
     pub fn count(&mut self, chunks: &[ChunkView<'_>]) {
-        let per = SHARDS.div_ceil(rayon::current_num_threads().max(1));
+        let per = super::shards_per_thread();
         self.0
             .par_chunks_mut(per)
             .enumerate()

@@ -805,7 +805,7 @@ impl Dictionary {
     /// thread's new spellings, numbering those whose key falls in its sets
     /// (as [`Shards::count`](super::Shards::count) shares out the tags).
     pub fn sync(&mut self, locals: &[&Local]) {
-        let per = SHARDS.div_ceil(rayon::current_num_threads().max(1));
+        let per = super::shards_per_thread();
         let remaps = &self.remaps;
         // (thread, local number, global numbers), per run of sets.
         let found: Vec<Vec<(usize, u32, Numbers)>> = self
