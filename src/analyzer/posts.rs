@@ -321,7 +321,7 @@ impl Analyzer {
             }));
         });
         let walks = &mut out.walks;
-        local.number_posts(&mut raw, &mut out.posts, &mut out.tags, |set, p, e| {
+        local.number_posts(&raw, &mut out.posts, &mut out.tags, |set, p, e| {
             walks[set / per].entries.push((p, e));
         });
         RAW.set(raw);

@@ -296,6 +296,7 @@ fn same(a: &[u8], b: &[u8]) -> bool {
 pub(crate) struct RawTags {
     text: String,
     spans: Vec<(u32, u32)>,
+    /// [`spelling_hash`] of each tag.
     hashes: Vec<u64>,
 }
 
@@ -315,6 +316,7 @@ impl RawTags {
     /// Adds a tag.
     pub fn push(&mut self, tag: &str) {
         self.spans.push((self.text.len() as u32, tag.len() as u32));
+        self.hashes.push(spelling_hash(tag.as_bytes()));
         self.text.push_str(tag);
     }
 
@@ -337,15 +339,11 @@ impl Local {
     /// the [`SHARDS`] set of its key (the shard that will count it).
     pub fn number_posts(
         &mut self,
-        raw: &mut RawTags,
+        raw: &RawTags,
         posts: &mut [PostRecord],
         tags: &mut PostTags,
         mut entry: impl FnMut(usize, u32, u32),
     ) {
-        let mut hashes = std::mem::take(&mut raw.hashes);
-        hashes.clear();
-        hashes.extend((0..raw.spans.len()).map(|i| spelling_hash(raw.get(i).as_bytes())));
-        raw.hashes = hashes;
         for (p, post) in posts.iter_mut().enumerate() {
             let first = tags.start_post();
             for i in post.tags.start as usize..post.tags.end as usize {
@@ -938,7 +936,7 @@ mod tests {
             want_ranges.push(start..want.len());
         }
         let (mut local, mut got) = (Local::default(), PostTags::default());
-        local.number_posts(&mut raw, &mut posts, &mut got, |_, _, _| {});
+        local.number_posts(&raw, &mut posts, &mut got, |_, _, _| {});
         let ranges: Vec<_> = posts.iter().map(|p| p.tags.clone()).collect();
         assert_eq!(ranges, want_ranges);
         let entry = |e: &Entry| (e.spelling, e.first, e.count);

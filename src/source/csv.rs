@@ -70,15 +70,8 @@ pub(crate) fn record_end(buf: &[u8], start: usize, dialect: impl Into<Dialect>) 
 
 /// Given the position just after an opening quote, returns the position just
 /// after the closing quote, or `None` if the input ends inside the quotes.
-fn quoted_end(buf: &[u8], mut pos: usize) -> Option<usize> {
-    loop {
-        let q = pos + memchr(b'"', &buf[pos..])?;
-        if buf.get(q + 1) == Some(&b'"') {
-            pos = q + 2;
-        } else {
-            return Some(q + 1);
-        }
-    }
+fn quoted_end(buf: &[u8], pos: usize) -> Option<usize> {
+    quoted_end_doubled(buf, pos).map(|(end, _)| end)
 }
 
 /// [`quoted_end`], and whether the quotes held a doubled `""`.
