@@ -469,11 +469,17 @@ pub(crate) struct AuthorSet {
     len: u32,
 }
 
+/// Where the search for `key` starts in an open-addressing table of
+/// `slots` slots (a power of two), for [`AuthorSet`] and [`IdSet`]: bits of
+/// another multiply than [`id_shard`]'s, so the keys of one set spread over
+/// its slots.
+fn home(key: u64, slots: usize) -> usize {
+    (key.wrapping_mul(0xA076_1D64_78BD_642F) >> 20) as usize & (slots - 1)
+}
+
 impl AuthorSet {
-    /// Where the search for `key` starts: bits of another multiply than
-    /// [`id_shard`]'s, so the keys of one set spread over its slots.
     fn home(&self, key: u64) -> usize {
-        (key.wrapping_mul(0xA076_1D64_78BD_642F) >> 20) as usize & (self.keys.len() - 1)
+        home(key, self.keys.len())
     }
 
     /// Hints the processor to load `key`'s first slot.
@@ -547,10 +553,8 @@ pub(crate) struct IdSet {
 const RECENT_IDS: usize = 4096;
 
 impl IdSet {
-    /// Where the search for `id` in the small table starts: bits of another
-    /// multiply than [`id_shard`]'s.
     fn home(&self, id: u64) -> usize {
-        (id.wrapping_mul(0x9FB2_1C65_1E98_DF25) >> 24) as usize & (self.recent.len() - 1)
+        home(id, self.recent.len())
     }
 
     /// The most recent ids held before they are archived.
