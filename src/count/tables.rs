@@ -940,9 +940,27 @@ mod tests {
             want_ranges.push(start..want.len());
         }
         let (mut local, mut got) = (Local::default(), PostTags::default());
-        local.number_posts(&raw, &mut posts, &mut got, |_, _, _| {});
+        let mut calls = Vec::new();
+        local.number_posts(&raw, &mut posts, &mut got, |set, p, e| {
+            calls.push((set, p, e));
+        });
         let ranges: Vec<_> = posts.iter().map(|p| p.tags.clone()).collect();
         assert_eq!(ranges, want_ranges);
+        // One call an entry, in order, with the set of the entry's key.
+        let mut key = String::new();
+        let mut want_calls = Vec::new();
+        for (p, range) in want_ranges.iter().enumerate() {
+            for e in range.clone() {
+                let text = want_local.get(want.entries[e as usize].spelling);
+                normalize::key_into(text, &mut key);
+                want_calls.push((key_set(spelling_hash(key.as_bytes())), p as u32, e));
+            }
+        }
+        assert_eq!(calls, want_calls);
+        assert!(
+            calls.iter().any(|c| c.0 != calls[0].0),
+            "keys in one set only"
+        );
         let entry = |e: &Entry| (e.spelling, e.first, e.count);
         assert_eq!(
             got.entries.iter().map(entry).collect::<Vec<_>>(),
