@@ -290,8 +290,8 @@ fn same(a: &[u8], b: &[u8]) -> bool {
 /// The hashtags of a chunk's posts as written, before [`Local`] numbers
 /// them all at once ([`Local::number_posts`]), each tag's slot asked for
 /// ahead of its look-up: the slot tables of tens of thousands of spellings
-/// do not fit in cache, and looked up one at a time as found, their misses
-/// were an eighth of the run's cycles.
+/// do not fit in cache, and looked up one at a time as found, the look-ups
+/// took 14% of the run's cycles for 4% of its instructions.
 #[derive(Debug, Default)]
 pub(crate) struct RawTags {
     text: String,
