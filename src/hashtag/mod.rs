@@ -99,6 +99,9 @@ pub struct Hashtags<'a> {
     /// End of the last entity, hashtag or URL, kept by R7's overlap rule.
     kept_end: usize,
     urls: Urls<'a>,
+    /// Whether a sign right after ASCII white space may skip the URL scan
+    /// (always, but for the test that checks the shortcut changes nothing).
+    url_shortcut: bool,
 }
 
 /// Returns an iterator over the hashtags of `text`, in text order.
@@ -112,6 +115,7 @@ pub fn hashtags(text: &str) -> Hashtags<'_> {
         run_end: None,
         kept_end: 0,
         urls: Urls::new(text),
+        url_shortcut: true,
     }
 }
 
@@ -182,9 +186,19 @@ impl<'a> Hashtags<'a> {
         // R7: entities sorted by start, each dropped if it starts before the
         // end of the last one kept. URLs starting before this sign come
         // first (none starts at a hash sign, so there are no ties).
-        while let Some(url) = self.urls.next_before(sign) {
-            if url.start >= self.kept_end {
-                self.kept_end = url.end;
+        //
+        // A URL holds no white space, so none overlaps a sign at the start
+        // of the text or right after ASCII white space: every URL before
+        // such a sign ends before it, and whether it is kept changes neither
+        // this tag nor, once this tag is kept, anything after it. The URLs
+        // are then left for the next sign's scan (which drops them, as they
+        // start before this tag's end), and most tags cost no URL scan.
+        let clear = sign == 0 || text.as_bytes()[sign - 1].is_ascii_whitespace();
+        if !(clear && self.url_shortcut) {
+            while let Some(url) = self.urls.next_before(sign) {
+                if url.start >= self.kept_end {
+                    self.kept_end = url.end;
+                }
             }
         }
         if sign < self.kept_end {
@@ -308,6 +322,63 @@ mod tests {
         // A URL starting inside a kept hashtag is dropped, so it does not
         // hide the hashtag in its path.
         assert_eq!(tags("#中x.com/#bar"), ["中x", "bar"]);
+    }
+
+    /// Texts of URL pieces, hash signs, white space and tag characters.
+    fn url_texts() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let pieces = prop::sample::select(vec![
+            "#",
+            "＃",
+            "#BCSM",
+            "#a1",
+            "#1",
+            "http://",
+            "https://",
+            "x.com",
+            "cancer.org",
+            "t.co/",
+            "abc",
+            "/",
+            "/#",
+            ".",
+            ".com",
+            "www.",
+            "?q=",
+            "=",
+            "://",
+            " ",
+            "\n",
+            "\t",
+            "a",
+            "é",
+            "中",
+            "1",
+            "&",
+            "-",
+            "_",
+            "\u{FE0F}",
+            "\u{3000}",
+            "(",
+            ")",
+            "@",
+            "!",
+        ]);
+        prop::collection::vec(pieces, 0..24).prop_map(|p| p.concat())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+        /// Skipping the URL scan for signs after white space finds exactly
+        /// what scanning every URL finds.
+        #[test]
+        fn url_shortcut_changes_nothing(text in url_texts()) {
+            let fast: Vec<_> = hashtags(&text).collect();
+            let mut slow = hashtags(&text);
+            slow.url_shortcut = false;
+            let slow: Vec<_> = slow.collect();
+            proptest::prop_assert_eq!(fast, slow);
+        }
     }
 
     #[test]
