@@ -13,8 +13,10 @@
 //!    or mark (R4);
 //! 4. drops the candidate if `#`, `＃` or `://` follows it (R6);
 //! 5. drops it if it overlaps a URL (R7). URLs are only looked for when a
-//!    candidate gets this far, and only as far as its hash sign; the
-//!    private `url` module explains how they are recognized.
+//!    candidate gets this far, only as far as its hash sign, and not at all
+//!    for a sign at the start of the text or after white space, which no
+//!    URL can hold; the private `url` module explains how they are
+//!    recognized.
 //!
 //! Letters, marks and digits are those of the current Unicode general
 //! categories (L, M, Nd), as R11 recommends, not twitter-text's JavaScript
