@@ -45,9 +45,8 @@ struct CellCount {
 /// The counts of the tags of one shard.
 #[derive(Debug, Default)]
 pub(crate) struct Shard {
-    /// Cell numbers, found by (bucket, key): the table holds only the
-    /// number (5 bytes a slot), the key is read from `cells`.
-    cell_index: hashbrown::HashTable<u32>,
+    /// Cell numbers, found by (bucket, key).
+    cell_index: CellIndex,
     cells: Blocks<CellCount>,
     /// By spelling index in the shard (spelling / [`SHARDS`]: a spelling
     /// falls in its key's set, see `Dictionary`); a count of 0 is unused.
@@ -56,6 +55,66 @@ pub(crate) struct Shard {
     pairs: Vec<u64>,
     /// Length of `pairs` after its last deduplication.
     distinct: usize,
+}
+
+/// A shard's cell numbers by (bucket, key), in one of two forms.
+#[derive(Debug)]
+enum CellIndex {
+    /// Per global bucket number, a row by the key's index in the shard
+    /// (key / [`SHARDS`]) holding the cell number + 1 (0: none yet). A
+    /// look-up is two loads, without hashing, and since posts come mostly
+    /// in time order, the rows of the buckets being counted stay in cache.
+    /// Kept while it holds at most [`DENSE_PER_CELL`] slots a cell (plus
+    /// [`DENSE_FLOOR`]): with day buckets, one slot in two to ten is used.
+    Dense {
+        rows: Vec<Vec<u32>>,
+        /// The rows' slots, each row's own header counted as 6.
+        slots: usize,
+    },
+    /// Many buckets with few of their keys each (minute or hour buckets
+    /// over a long span): a hash table holding only the cell number (5
+    /// bytes a slot); the key is read from `cells`.
+    Hashed(hashbrown::HashTable<u32>),
+}
+
+impl Default for CellIndex {
+    fn default() -> Self {
+        CellIndex::Dense {
+            rows: Vec::new(),
+            slots: 0,
+        }
+    }
+}
+
+/// A shard's dense cell index may hold this many slots a cell...
+const DENSE_PER_CELL: usize = 12;
+/// ...plus this many, before it turns into a hash table.
+const DENSE_FLOOR: usize = 1 << 14;
+
+/// The hash of a (bucket, key) cell for [`CellIndex::Hashed`].
+fn cell_hash(bucket: u32, key: u32) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one((u64::from(bucket) << 32) | u64::from(key))
+}
+
+/// The number of the (bucket, key) cell in a hash table of cell numbers,
+/// `next` (and true) if it is not there yet.
+fn hashed_cell(
+    table: &mut hashbrown::HashTable<u32>,
+    cells: &Blocks<CellCount>,
+    bucket: u32,
+    key: u32,
+    next: u32,
+) -> (u32, bool) {
+    let cell = *table
+        .entry(
+            cell_hash(bucket, key),
+            |&i| cells[i as usize].bucket == bucket && cells[i as usize].key == key,
+            |&i| cell_hash(cells[i as usize].bucket, cells[i as usize].key),
+        )
+        .or_insert(next)
+        .get();
+    (cell, cell == next)
 }
 
 /// A vector in blocks of [`BLOCK`] items: it grows a block at a time and
@@ -161,30 +220,58 @@ impl Shard {
 
     /// The number of the (bucket, key) cell, added if new.
     fn cell(&mut self, bucket: u32, key: u32) -> u32 {
-        let cell_hash = |bucket: u32, key: u32| {
-            use std::hash::BuildHasher;
-            rustc_hash::FxBuildHasher.hash_one((u64::from(bucket) << 32) | u64::from(key))
+        let next = self.cells.len() as u32;
+        let (cell, new) = match &mut self.cell_index {
+            CellIndex::Dense { rows, slots } => {
+                let (b, k) = (bucket as usize, key as usize / SHARDS);
+                if b >= rows.len() {
+                    *slots += (b + 1 - rows.len()) * 6;
+                    rows.resize_with(b + 1, Vec::new);
+                }
+                let row = &mut rows[b];
+                if k >= row.len() {
+                    // Keys are numbered in the order first met, so a row
+                    // grows at its end as new tags turn up.
+                    let len = (k + 1).max(row.len() + row.len() / 2).max(16);
+                    *slots += len - row.len();
+                    row.resize(len, 0);
+                }
+                match row[k] {
+                    0 => {
+                        row[k] = next + 1;
+                        (next, true)
+                    }
+                    n => (n - 1, false),
+                }
+            }
+            CellIndex::Hashed(table) => hashed_cell(table, &self.cells, bucket, key, next),
         };
-        let cells = &self.cells;
-        let next = cells.len() as u32;
-        let cell = *self
-            .cell_index
-            .entry(
-                cell_hash(bucket, key),
-                |&i| cells[i as usize].bucket == bucket && cells[i as usize].key == key,
-                |&i| cell_hash(cells[i as usize].bucket, cells[i as usize].key),
-            )
-            .or_insert(next)
-            .get();
-        if cell == next {
+        if new {
             self.cells.push(CellCount {
                 bucket,
                 key,
                 posts: 0,
                 occurrences: 0,
             });
+            if let CellIndex::Dense { slots, .. } = self.cell_index
+                && slots > DENSE_PER_CELL * self.cells.len() + DENSE_FLOOR
+            {
+                self.hash_cells();
+            }
         }
         cell
+    }
+
+    /// Turns the dense cell index into a hash table of the cells.
+    fn hash_cells(&mut self) {
+        let cells = &self.cells;
+        let mut table = hashbrown::HashTable::with_capacity(cells.len());
+        for (i, c) in cells.iter().enumerate() {
+            table.insert_unique(cell_hash(c.bucket, c.key), i as u32, |&i| {
+                cell_hash(cells[i as usize].bucket, cells[i as usize].key)
+            });
+        }
+        self.cell_index = CellIndex::Hashed(table);
     }
 
     /// Sorts and deduplicates the pairs added since the last time, merges
@@ -580,6 +667,39 @@ fn place<'a, I: Iterator<Item = &'a Cell>>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cell_numbers_survive_the_switch_to_hashing() {
+        // Keys of one shard are i * SHARDS + set; the index is i.
+        let key = |i: u32| i * SHARDS as u32 + 5;
+        let mut shard = Shard::default();
+        let mut want = std::collections::HashMap::new();
+        // Day-like: few buckets, many keys each: stays dense.
+        for b in 0..30 {
+            for i in (0..500).filter(|i| (i + b) % 3 == 0) {
+                let n = shard.cell(b, key(i));
+                assert_eq!(*want.entry((b, key(i))).or_insert(n), n);
+            }
+        }
+        assert!(matches!(shard.cell_index, CellIndex::Dense { .. }));
+        // Minute-like: many buckets, a few keys each, one far out: hashed.
+        for b in 30..20_000 {
+            for i in [b % 7, 900 + b % 2] {
+                let n = shard.cell(b, key(i));
+                assert_eq!(*want.entry((b, key(i))).or_insert(n), n);
+            }
+        }
+        assert!(matches!(shard.cell_index, CellIndex::Hashed(_)));
+        // Every cell keeps its number, and numbers are dense from 0.
+        for (&(b, k), &n) in &want {
+            assert_eq!(shard.cell(b, k), n);
+            assert_eq!(
+                (shard.cells[n as usize].bucket, shard.cells[n as usize].key),
+                (b, k)
+            );
+        }
+        assert_eq!(shard.cells.len(), want.len());
+    }
 
     #[test]
     fn cells_are_sorted_by_bucket_then_tag() {
