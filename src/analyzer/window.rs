@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use super::posts::{ChunkPosts, excerpt_at};
+use super::posts::{ChunkPosts, IdRun, excerpt_at};
 use super::{Analyzer, InputState, Run};
 use crate::bucket::Bucketer;
 use crate::count::{self, ChunkView, Local, id_shard};
@@ -111,6 +111,7 @@ impl Analyzer {
         // parsing listed for it, so the first copy of an id is the one
         // counted.
         let per = count::shards_per_thread();
+        let ids_max = run.ids_max;
         let found: Vec<(Vec<(usize, usize)>, bool)> = {
             let chunks = &chunks;
             run.seen
@@ -121,9 +122,24 @@ impl Analyzer {
                     let first = group * per;
                     let mut duplicates = Vec::new();
                     let mut full = false;
+                    // The largest id of the chunks before this one.
+                    let mut above = ids_max;
                     for (c, chunk) in chunks.iter().enumerate() {
                         let walk = &chunk.walks[group];
-                        for (i, &p) in walk.ids.iter().enumerate() {
+                        let fresh = match chunk.ids {
+                            IdRun::Ascending(lowest, _) => above.is_none_or(|max| lowest > max),
+                            _ => false,
+                        };
+                        above = above.max(chunk.ids.max());
+                        if fresh {
+                            // Every id is above all before it: none is a
+                            // duplicate, and each set gets them in order.
+                            for &p in &walk.ids {
+                                let id = chunk.posts[p as usize].id().unwrap_or_default();
+                                seen[id_shard(id) - first].push_above(id);
+                            }
+                        }
+                        for (i, &p) in walk.ids.iter().enumerate().filter(|_| !fresh) {
                             // Ask for the slot of an id a few posts ahead.
                             if let Some(&ahead) = walk.ids.get(i + SETS_AHEAD) {
                                 let id = chunk.posts[ahead as usize].id().unwrap_or_default();
@@ -158,6 +174,9 @@ impl Analyzer {
                 "more than four billion distinct authors: too many to count exactly",
             ));
         }
+        run.ids_max = chunks
+            .iter()
+            .fold(run.ids_max, |max, c| max.max(c.ids.max()));
         let mut duplicates: Vec<(usize, usize)> = found.into_iter().flat_map(|f| f.0).collect();
         duplicates.sort_unstable();
         let t = lap(&mut run.timings.ids, t);

@@ -113,6 +113,35 @@ fn duplicates_can_be_kept() {
     assert_eq!(r.diagnostics().count(SkipReason::DuplicateId), 0);
 }
 
+/// Ids in order take a shortcut (a chunk whose ids all lie above every
+/// earlier id goes straight into the sorted id sets); a copy of an early
+/// post far down the file must still be found, and one out-of-order new id
+/// must still be counted.
+#[test]
+fn a_late_copy_of_an_early_post_is_a_duplicate_after_ids_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("id,created_at,author_id,text\n");
+    for id in 1..=300 {
+        csv += &format!("{id},2024-06-01T10:00:00Z,a{},#inorder\n", id % 7);
+    }
+    // A copy of post 5 (its tag differs, as an edited export might have it),
+    // and 1000, a new id below the ids after it.
+    csv += "5,2024-06-01T10:00:00Z,z,#copy\n";
+    csv += "1000,2024-06-01T10:00:00Z,z,#late\n";
+    for id in 301..=310 {
+        csv += &format!("{id},2024-06-01T10:00:00Z,b,#inorder\n");
+    }
+    let path = dir.path().join("ordered.csv");
+    std::fs::write(&path, csv).unwrap();
+    let r = run_all_ways(&[path], |_| {});
+    assert_eq!(r.diagnostics().count(SkipReason::DuplicateId), 1);
+    assert_eq!(r.summary().posts, 311);
+    let t = r.counts().total("inorder");
+    assert_eq!((t.posts, t.occurrences, t.authors), (310, 310, 8));
+    assert_eq!(r.counts().total("copy").posts, 0);
+    assert_eq!(r.counts().total("late").posts, 1);
+}
+
 #[test]
 fn from_and_to_keep_a_window() {
     // 2024-06-01 only: posts 104, 105, 106 are kept; 101, 102, 103, the
