@@ -131,23 +131,22 @@ impl Analyzer {
                             _ => false,
                         };
                         above = above.max(chunk.ids.max());
+                        let id = |p: u32| chunk.posts[p as usize].id().unwrap_or_default();
                         if fresh {
                             // Every id is above all before it: none is a
                             // duplicate, and each set gets them in order.
                             for &p in &walk.ids {
-                                let id = chunk.posts[p as usize].id().unwrap_or_default();
-                                seen[id_shard(id) - first].push_above(id);
+                                seen[id_shard(id(p)) - first].push_above(id(p));
                             }
-                        }
-                        for (i, &p) in walk.ids.iter().enumerate().filter(|_| !fresh) {
-                            // Ask for the slot of an id a few posts ahead.
-                            if let Some(&ahead) = walk.ids.get(i + SETS_AHEAD) {
-                                let id = chunk.posts[ahead as usize].id().unwrap_or_default();
-                                seen[id_shard(id) - first].prefetch(id);
-                            }
-                            let id = chunk.posts[p as usize].id().unwrap_or_default();
-                            if !seen[id_shard(id) - first].insert(id) {
-                                duplicates.push((c, p as usize));
+                        } else {
+                            for (i, &p) in walk.ids.iter().enumerate() {
+                                // Ask for the slot of an id a few posts ahead.
+                                if let Some(&ahead) = walk.ids.get(i + SETS_AHEAD) {
+                                    seen[id_shard(id(ahead)) - first].prefetch(id(ahead));
+                                }
+                                if !seen[id_shard(id(p)) - first].insert(id(p)) {
+                                    duplicates.push((c, p as usize));
+                                }
                             }
                         }
                         for (i, &p) in walk.authors.iter().enumerate() {
