@@ -221,31 +221,45 @@ impl Shard {
     /// The number of the (bucket, key) cell, added if new.
     fn cell(&mut self, bucket: u32, key: u32) -> u32 {
         let next = self.cells.len() as u32;
-        let (cell, new) = match &mut self.cell_index {
+        let budget = DENSE_PER_CELL * (self.cells.len() + 1) + DENSE_FLOOR;
+        let found = match &mut self.cell_index {
             CellIndex::Dense { rows, slots } => {
                 let (b, k) = (bucket as usize, key as usize / SHARDS);
-                if b >= rows.len() {
-                    *slots += (b + 1 - rows.len()) * 6;
-                    rows.resize_with(b + 1, Vec::new);
-                }
-                let row = &mut rows[b];
-                if k >= row.len() {
-                    // Keys are numbered in the order first met, so a row
-                    // grows at its end as new tags turn up.
-                    let len = (k + 1).max(row.len() + row.len() / 2).max(16);
-                    *slots += len - row.len();
-                    row.resize(len, 0);
-                }
-                match row[k] {
-                    0 => {
-                        row[k] = next + 1;
-                        (next, true)
+                let len = rows.get(b).map_or(0, Vec::len);
+                // Keys are numbered in the order first met, so a row grows
+                // at its end as new tags turn up.
+                let grown = if k < len {
+                    len
+                } else {
+                    (k + 1).max(len + len / 2).max(16)
+                };
+                let need = *slots + (b + 1).saturating_sub(rows.len()) * 6 + (grown - len);
+                // Past the budget, nothing is grown: the index is hashed.
+                (need <= budget).then(|| {
+                    *slots = need;
+                    if b >= rows.len() {
+                        rows.resize_with(b + 1, Vec::new);
                     }
-                    n => (n - 1, false),
-                }
+                    let row = &mut rows[b];
+                    row.resize(grown, 0);
+                    match row[k] {
+                        0 => {
+                            row[k] = next + 1;
+                            (next, true)
+                        }
+                        n => (n - 1, false),
+                    }
+                })
             }
-            CellIndex::Hashed(table) => hashed_cell(table, &self.cells, bucket, key, next),
+            CellIndex::Hashed(table) => Some(hashed_cell(table, &self.cells, bucket, key, next)),
         };
+        let (cell, new) = found.unwrap_or_else(|| {
+            // Too many buckets with too few of their tags: hash the cells.
+            let mut table = self.cell_table();
+            let found = hashed_cell(&mut table, &self.cells, bucket, key, next);
+            self.cell_index = CellIndex::Hashed(table);
+            found
+        });
         if new {
             self.cells.push(CellCount {
                 bucket,
@@ -253,17 +267,12 @@ impl Shard {
                 posts: 0,
                 occurrences: 0,
             });
-            if let CellIndex::Dense { slots, .. } = self.cell_index
-                && slots > DENSE_PER_CELL * self.cells.len() + DENSE_FLOOR
-            {
-                self.hash_cells();
-            }
         }
         cell
     }
 
-    /// Turns the dense cell index into a hash table of the cells.
-    fn hash_cells(&mut self) {
+    /// A hash table of the numbers of all cells so far.
+    fn cell_table(&self) -> hashbrown::HashTable<u32> {
         let cells = &self.cells;
         let mut table = hashbrown::HashTable::with_capacity(cells.len());
         for (i, c) in cells.iter().enumerate() {
@@ -271,7 +280,7 @@ impl Shard {
                 cell_hash(cells[i as usize].bucket, cells[i as usize].key)
             });
         }
-        self.cell_index = CellIndex::Hashed(table);
+        table
     }
 
     /// Sorts and deduplicates the pairs added since the last time, merges
@@ -699,6 +708,13 @@ mod tests {
             );
         }
         assert_eq!(shard.cells.len(), want.len());
+        // A first cell in a far bucket (a run of many sparse buckets) is
+        // hashed at once, without a million empty rows made first.
+        let mut far = Shard::default();
+        assert_eq!(far.cell(1_000_000, key(3)), 0);
+        assert!(matches!(far.cell_index, CellIndex::Hashed(_)));
+        assert_eq!(far.cell(1_000_000, key(3)), 0);
+        assert_eq!(far.cell(7, key(3)), 1);
     }
 
     #[test]
