@@ -111,7 +111,16 @@ impl Analyzer {
         // parsing listed for it, so the first copy of an id is the one
         // counted.
         let per = count::shards_per_thread();
-        let ids_max = run.ids_max;
+        // Chunks whose ids rise and all lie above every id before them hold
+        // no duplicate: their ids go straight onto the sorted sets.
+        let mut fresh = Vec::with_capacity(chunks.len());
+        for c in &chunks {
+            fresh.push(match c.ids {
+                IdRun::Ascending(lowest, _) => run.ids_max.is_none_or(|max| lowest > max),
+                _ => false,
+            });
+            run.ids_max = run.ids_max.max(c.ids.max());
+        }
         let found: Vec<(Vec<(usize, usize)>, bool)> = {
             let chunks = &chunks;
             run.seen
@@ -122,29 +131,24 @@ impl Analyzer {
                     let first = group * per;
                     let mut duplicates = Vec::new();
                     let mut full = false;
-                    // The largest id of the chunks before this one.
-                    let mut above = ids_max;
                     for (c, chunk) in chunks.iter().enumerate() {
                         let walk = &chunk.walks[group];
-                        let fresh = match chunk.ids {
-                            IdRun::Ascending(lowest, _) => above.is_none_or(|max| lowest > max),
-                            _ => false,
-                        };
-                        above = above.max(chunk.ids.max());
-                        let id = |p: u32| chunk.posts[p as usize].id().unwrap_or_default();
-                        if fresh {
-                            // Every id is above all before it: none is a
-                            // duplicate, and each set gets them in order.
+                        let id_of = |p: u32| chunk.posts[p as usize].id().unwrap_or_default();
+                        if fresh[c] {
+                            // Each set gets them in order.
                             for &p in &walk.ids {
-                                seen[id_shard(id(p)) - first].push_above(id(p));
+                                let id = id_of(p);
+                                seen[id_shard(id) - first].push_above(id);
                             }
                         } else {
                             for (i, &p) in walk.ids.iter().enumerate() {
                                 // Ask for the slot of an id a few posts ahead.
                                 if let Some(&ahead) = walk.ids.get(i + SETS_AHEAD) {
-                                    seen[id_shard(id(ahead)) - first].prefetch(id(ahead));
+                                    let id = id_of(ahead);
+                                    seen[id_shard(id) - first].prefetch(id);
                                 }
-                                if !seen[id_shard(id(p)) - first].insert(id(p)) {
+                                let id = id_of(p);
+                                if !seen[id_shard(id) - first].insert(id) {
                                     duplicates.push((c, p as usize));
                                 }
                             }
@@ -173,9 +177,6 @@ impl Analyzer {
                 "more than four billion distinct authors: too many to count exactly",
             ));
         }
-        run.ids_max = chunks
-            .iter()
-            .fold(run.ids_max, |max, c| max.max(c.ids.max()));
         let mut duplicates: Vec<(usize, usize)> = found.into_iter().flat_map(|f| f.0).collect();
         duplicates.sort_unstable();
         let t = lap(&mut run.timings.ids, t);

@@ -125,7 +125,8 @@ fn a_late_copy_of_an_early_post_is_a_duplicate_after_ids_in_order() {
         csv += &format!("{id},2024-06-01T10:00:00Z,a{},#inorder\n", id % 7);
     }
     // A copy of post 5 (its tag differs, as an edited export might have it),
-    // and 1000, a new id below the ids after it.
+    // then 1000, a new id above the ids after it, which so take the general
+    // path although they are new.
     csv += "5,2024-06-01T10:00:00Z,z,#copy\n";
     csv += "1000,2024-06-01T10:00:00Z,z,#late\n";
     for id in 301..=310 {
