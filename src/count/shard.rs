@@ -97,6 +97,12 @@ fn cell_hash(bucket: u32, key: u32) -> u64 {
     rustc_hash::FxBuildHasher.hash_one((u64::from(bucket) << 32) | u64::from(key))
 }
 
+/// The hash of cell number `i`, read from `cells`.
+fn stored_cell_hash(cells: &Blocks<CellCount>, i: u32) -> u64 {
+    let c = &cells[i as usize];
+    cell_hash(c.bucket, c.key)
+}
+
 /// The number of the (bucket, key) cell in a hash table of cell numbers,
 /// `next` (and true) if it is not there yet.
 fn hashed_cell(
@@ -110,7 +116,7 @@ fn hashed_cell(
         .entry(
             cell_hash(bucket, key),
             |&i| cells[i as usize].bucket == bucket && cells[i as usize].key == key,
-            |&i| cell_hash(cells[i as usize].bucket, cells[i as usize].key),
+            |&i| stored_cell_hash(cells, i),
         )
         .or_insert(next)
         .get();
@@ -277,7 +283,7 @@ impl Shard {
         let mut table = hashbrown::HashTable::with_capacity(cells.len());
         for (i, c) in cells.iter().enumerate() {
             table.insert_unique(cell_hash(c.bucket, c.key), i as u32, |&i| {
-                cell_hash(cells[i as usize].bucket, cells[i as usize].key)
+                stored_cell_hash(cells, i)
             });
         }
         table
