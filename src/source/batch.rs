@@ -67,8 +67,8 @@ impl<R: Read> Batcher<R> {
     /// Takes the buffers of counted batches back from `spare` and reads
     /// into them: their pages are in memory already, where a new 16 MiB
     /// buffer costs four thousand page faults, and it grows by doubling
-    /// while it is read into (at 1M posts from zstd, a third of the run's
-    /// system time).
+    /// while it is read into (at 1M posts from zstd, reuse took the run's
+    /// system time from 0.26-0.29 to 0.15-0.18 s).
     pub fn recycle(mut self, spare: Receiver<Vec<u8>>) -> Self {
         self.spare = Some(spare);
         self
