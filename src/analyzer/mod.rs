@@ -436,11 +436,12 @@ impl Analyzer {
             counts: {
                 // Ids and authors are done with: free them before the
                 // tables are sorted (at 10M posts, 190 MB).
+                let authors = run.authors.bound();
                 drop(std::mem::take(&mut run.seen));
                 drop(std::mem::take(&mut run.spare));
                 drop(std::mem::take(&mut run.authors.0));
                 let t = Instant::now();
-                let counts = run.shards.finish(&run.dict);
+                let counts = run.shards.finish(&run.dict, authors);
                 run.timings.finish += t.elapsed();
                 counts
             },

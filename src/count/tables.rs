@@ -456,6 +456,14 @@ impl Default for Authors {
     }
 }
 
+impl Authors {
+    /// Every author number so far lies below this.
+    pub fn bound(&self) -> u32 {
+        let most = self.0.iter().map(|s| s.len).max().unwrap_or(0);
+        most.saturating_mul(SHARDS as u32)
+    }
+}
+
 /// The authors of one set, numbered in the order first met: open
 /// addressing with linear probing, keys and numbers in two arrays (12 bytes
 /// a slot, at most 3/4 full: 16 to 32 bytes an author), so that a look-up
