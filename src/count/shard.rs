@@ -931,7 +931,7 @@ mod tests {
                         .wrapping_mul(6364136223846793005)
                         .wrapping_add(1442695040888963407);
                     let cell = from + (x >> 33) % cells;
-                    (cell << 32) | (x >> 20) % 900
+                    (cell << 32) | ((x >> 20) % 900)
                 })
                 .collect();
             sort_pairs(&pairs, &mut out, &mut counts);
