@@ -122,51 +122,90 @@ impl ChunkPosts {
 /// A 64-bit key for an id or author: the number itself when it is a plain
 /// decimal that fits (no collision possible), else a SipHash of the bytes.
 fn id_key(s: &str) -> u64 {
+    // Nearly always a plain number, with nothing around it to trim.
+    if let Some(n) = decimal(s.as_bytes()) {
+        return n;
+    }
     // A plain number is read without the (Unicode) trim: a run of digits
     // between ASCII spaces is what `trim` would leave of it too.
-    let s = s.trim_ascii();
-    if let Some(n) = decimal(s) {
+    if let Some(n) = decimal(s.trim_ascii().as_bytes()) {
         return n;
     }
     let s = s.trim();
-    decimal(s).unwrap_or_else(|| BuildHasherDefault::<DefaultHasher>::default().hash_one(s))
+    decimal(s.as_bytes())
+        .unwrap_or_else(|| BuildHasherDefault::<DefaultHasher>::default().hash_one(s))
 }
 
-/// `s` as a number, when it is 1 to 19 decimal digits.
-fn decimal(s: &str) -> Option<u64> {
+/// `b` as a number, when it is 1 to 19 decimal digits.
+fn decimal(b: &[u8]) -> Option<u64> {
     // Up to 19 decimal digits always fit in a u64 (10^19 - 1 < 2^64).
-    let b = s.as_bytes();
-    if b.is_empty() || b.len() > 19 {
+    let len = b.len();
+    if len == 0 || len > 19 {
         return None;
     }
-    let (head, eights) = b.split_at(b.len() % 8);
-    let mut n: u64 = 0;
-    for &c in head {
-        let d = c.wrapping_sub(b'0');
-        if d > 9 {
-            return None;
+    if len < 8 {
+        let mut n = 0;
+        for &c in b {
+            let d = c.wrapping_sub(b'0');
+            if d > 9 {
+                return None;
+            }
+            n = n * 10 + u64::from(d);
         }
-        n = n * 10 + u64::from(d);
+        return Some(n);
     }
-    for eight in eights.chunks_exact(8) {
-        n = n * 100_000_000 + eight_digits(eight.try_into().ok()?)?;
+    // The last eight digits, the (up to) eight before them, and the (up
+    // to) three before those, each read as one word: a word starting
+    // before the digits it wants is shifted, its extra bytes replaced by
+    // leading '0's.
+    let low = eight_digits(word(b, len - 8))?;
+    if len == 8 {
+        return Some(low);
     }
-    Some(n)
+    if len <= 16 {
+        let high = eight_digits(tail_of(word(b, 0), len - 8))?;
+        return Some(high * 100_000_000 + low);
+    }
+    let mid = eight_digits(word(b, len - 16))?;
+    let high = eight_digits(tail_of(word(b, 0), len - 16))?;
+    Some((high * 100_000_000 + mid) * 100_000_000 + low)
 }
 
-/// Eight ASCII decimal digits as their number, a word at a time (the
-/// SWAR reduction of digit pairs, then quads, then the halves); `None` if
-/// any byte is not a digit.
-fn eight_digits(b: [u8; 8]) -> Option<u64> {
-    let w = u64::from_le_bytes(b);
+/// The eight bytes of `b` from `at`, as a little-endian word.
+#[inline(always)]
+fn word(b: &[u8], at: usize) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&b[at..at + 8]);
+    u64::from_le_bytes(w)
+}
+
+/// The first `n` (1 to 8) bytes of the little-endian word `w` moved to its
+/// end, behind `8 - n` ASCII '0's: eight digits of the same value.
+#[inline(always)]
+fn tail_of(w: u64, n: usize) -> u64 {
+    if n >= 8 {
+        return w;
+    }
+    let shift = 8 * (8 - n) as u32;
+    (w << shift) | (ZEROS >> (64 - shift))
+}
+
+/// Eight ASCII `0`s as one little-endian word.
+const ZEROS: u64 = 0x3030_3030_3030_3030;
+
+/// Eight ASCII decimal digits, read as a little-endian word, as their
+/// number, a word at a time (the SWAR reduction of digit pairs, then quads,
+/// then the halves); `None` if any byte is not a digit.
+#[inline(always)]
+fn eight_digits(w: u64) -> Option<u64> {
     // Every byte 0x30..=0x39: high nibble 3, and adding 6 does not carry
     // into the high nibble.
-    let digits = (w & 0xF0F0_F0F0_F0F0_F0F0) == 0x3030_3030_3030_3030
-        && (w.wrapping_add(0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) == 0x3030_3030_3030_3030;
+    let digits = (w & 0xF0F0_F0F0_F0F0_F0F0) == ZEROS
+        && (w.wrapping_add(0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) == ZEROS;
     if !digits {
         return None;
     }
-    let w = w - 0x3030_3030_3030_3030;
+    let w = w - ZEROS;
     // Byte i holds digit i (the first, most significant, in the low byte).
     let w = (w * 10 + (w >> 8)) & 0x00FF_00FF_00FF_00FF;
     let w = (w * 100 + (w >> 16)) & 0x0000_FFFF_0000_FFFF;
@@ -407,20 +446,28 @@ mod tests {
             let digits: String = (0..len)
                 .map(|i| char::from(b'1' + (i * 7 % 9) as u8))
                 .collect();
-            assert_eq!(decimal(&digits), Some(digits.parse().unwrap()), "{digits}");
+            assert_eq!(
+                decimal(digits.as_bytes()),
+                Some(digits.parse().unwrap()),
+                "{digits}"
+            );
             for at in 0..len {
                 for bad in [b'/', b':', b'a', b' ', 0x80] {
                     let mut b = digits.clone().into_bytes();
                     b[at] = bad;
-                    if let Ok(s) = std::str::from_utf8(&b) {
-                        assert_eq!(decimal(s), None, "{s:?}");
-                    }
+                    assert_eq!(decimal(&b), None, "{b:?}");
                 }
             }
         }
-        assert_eq!(decimal("00000000"), Some(0));
-        assert_eq!(decimal("99999999"), Some(99_999_999));
-        assert_eq!(decimal(""), None);
+        assert_eq!(decimal(b"00000000"), Some(0));
+        assert_eq!(decimal(b"99999999"), Some(99_999_999));
+        assert_eq!(decimal(b""), None);
+        assert_eq!(decimal(b"0000000000000000001"), Some(1));
+        assert_eq!(decimal(b"100000000"), Some(100_000_000));
+        assert_eq!(
+            decimal(b"1000000000000000000"),
+            Some(1_000_000_000_000_000_000)
+        );
         assert_eq!(id_key("-5"), id_key(" -5 "));
     }
 }
