@@ -57,6 +57,15 @@ pub fn rank_counts(
         score: count as f64,
     };
     let keep = top.unwrap_or(usize::MAX);
+    if let Some(order) = counting_order(&all) {
+        return order
+            .into_iter()
+            .take(keep)
+            .map(|i| all[i as usize])
+            .enumerate()
+            .map(ranked)
+            .collect();
+    }
     if all.iter().all(|&(_, c)| c <= u64::from(u32::MAX)) {
         let pack = |(tag, c): (u32, u64)| ((u64::from(u32::MAX) - c) << 32) | u64::from(tag);
         let mut keys: Vec<u64> = all.into_iter().map(pack).collect();
@@ -72,6 +81,36 @@ pub fn rank_counts(
     }
     all.sort_unstable_by_key(|&(tag, c)| (std::cmp::Reverse(c), tag));
     all.into_iter().take(keep).enumerate().map(ranked).collect()
+}
+
+/// The ranking order of `(tag, count)` pairs given in ascending tag order
+/// (as a bucket's cells are), by a counting sort on the count: placed from
+/// the highest count down, ties in the order given, which is the tag order.
+/// `None` when the tags are not ascending or the largest count exceeds
+/// twice the number of pairs, where a comparison sort is cheaper.
+fn counting_order(all: &[(u32, u64)]) -> Option<Vec<u32>> {
+    let max = all.iter().map(|&(_, c)| c).max()?;
+    if max > 2 * all.len() as u64 || all.len() > u32::MAX as usize {
+        return None;
+    }
+    if !all.windows(2).all(|w| w[0].0 < w[1].0) {
+        return None;
+    }
+    // starts[max - c]: where the pairs of count c start.
+    let mut starts = vec![0u32; max as usize + 2];
+    for &(_, c) in all {
+        starts[(max - c) as usize + 1] += 1;
+    }
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
+    }
+    let mut order = vec![0u32; all.len()];
+    for (i, &(_, c)) in all.iter().enumerate() {
+        let at = &mut starts[(max - c) as usize];
+        order[*at as usize] = i as u32;
+        *at += 1;
+    }
+    Some(order)
 }
 
 /// The overall ranking: every tag by `measure` of its totals.
@@ -131,17 +170,24 @@ mod tests {
                 .wrapping_add(1);
             state >> 33
         };
-        for (len, spread, big) in [
-            (0, 1, 0),
-            (1, 1, 0),
-            (50, 3, 0),
-            (500, 40, 0),
-            (300, 5, 1 << 40),
+        // Tags scrambled (compared) and ascending with small counts (placed
+        // by a counting sort), as a bucket's cells come.
+        for (len, spread, big, ascending) in [
+            (0, 1, 0, false),
+            (1, 1, 0, false),
+            (50, 3, 0, false),
+            (500, 40, 0, false),
+            (300, 5, 1 << 40, false),
+            (1, 1, 0, true),
+            (50, 3, 0, true),
+            (500, 40, 0, true),
+            (500, 1000, 0, true),
+            (300, 5, 1 << 40, true),
         ] {
             let scored: Vec<(u32, u64)> = (0..len)
                 .map(|i| {
                     (
-                        ((i * 7919) % 1000) as u32,
+                        if ascending { i * 3 } else { (i * 7919) % 1000 } as u32,
                         next() % spread + big * (next() % 2),
                     )
                 })
