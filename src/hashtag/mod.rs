@@ -101,8 +101,10 @@ pub struct Hashtags<'a> {
     /// End of the last entity, hashtag or URL, kept by R7's overlap rule.
     kept_end: usize,
     urls: Urls<'a>,
-    /// Whether a sign right after ASCII white space may skip the URL scan
-    /// (always, but for the test that checks the shortcut changes nothing).
+    /// Whether a sign right after ASCII white space may skip the URL scan:
+    /// only the test that checks the shortcut changes nothing turns it off
+    /// (outside tests it is always taken).
+    #[cfg(test)]
     url_shortcut: bool,
 }
 
@@ -117,6 +119,7 @@ pub fn hashtags(text: &str) -> Hashtags<'_> {
         run_end: None,
         kept_end: 0,
         urls: Urls::new(text),
+        #[cfg(test)]
         url_shortcut: true,
     }
 }
@@ -196,7 +199,9 @@ impl<'a> Hashtags<'a> {
         // are then left for the next sign's scan (which drops them, as they
         // start before this tag's end), and most tags cost no URL scan.
         let clear = sign == 0 || text.as_bytes()[sign - 1].is_ascii_whitespace();
-        if !(clear && self.url_shortcut) {
+        #[cfg(test)]
+        let clear = clear && self.url_shortcut;
+        if !clear {
             while let Some(url) = self.urls.next_before(sign) {
                 if url.start >= self.kept_end {
                     self.kept_end = url.end;
