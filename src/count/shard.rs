@@ -874,6 +874,15 @@ mod tests {
         }
     }
 
+    /// The next state of a linear congruential generator (Knuth's MMIX
+    /// constants): reproducible pseudo-random test data.
+    fn step(x: &mut u64) -> u64 {
+        *x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        *x
+    }
+
     #[test]
     fn pairs_merged_in_rounds_are_the_distinct_pairs() {
         let mut shard = Shard::default();
@@ -881,9 +890,7 @@ mod tests {
         let mut x: u64 = 12345;
         for i in 0..200_000u32 {
             // A small, skewed range of cells and authors: many repeats.
-            x = x
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
+            let x = step(&mut x);
             let bucket = (x >> 60) as u32;
             let author = ((x >> 33) % 5000) as u32;
             shard.add(&Use {
@@ -927,9 +934,7 @@ mod tests {
         ] {
             let pairs: Vec<u64> = (0..len)
                 .map(|_| {
-                    x = x
-                        .wrapping_mul(6364136223846793005)
-                        .wrapping_add(1442695040888963407);
+                    let x = step(&mut x);
                     let cell = from + (x >> 33) % cells;
                     (cell << 32) | ((x >> 20) % 900)
                 })
@@ -952,9 +957,7 @@ mod tests {
         let mut per_key: BTreeMap<u32, BTreeSet<u32>> = BTreeMap::new();
         let mut x: u64 = 99;
         for i in 0..60_000u32 {
-            x = x
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
+            let x = step(&mut x);
             let s = (x >> 63) as usize;
             let key = ((x >> 40) % 40) as u32 * SHARDS as u32 + [3, 9][s];
             let bucket = ((x >> 20) % 30) as u32;
