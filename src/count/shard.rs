@@ -320,9 +320,10 @@ impl Shard {
 /// counting sort over the range of cells they hold), then each cell's run
 /// sorted by author. Posts come mostly in time order, so the pairs of one
 /// round belong to the cells of a few recent buckets, numbered close
-/// together, and most runs hold a few authors: this cost a fifth of the
-/// comparison sort it replaced (which is still used when the cells are
-/// spread over more numbers than there are pairs).
+/// together, and most runs hold a few authors. At 1M posts this took 137M
+/// instructions where sorting whole rounds took 181M (the long runs of the
+/// most used tags still take most of it). The comparison sort is still
+/// used when the cells are spread over more numbers than there are pairs.
 fn sort_pairs(pairs: &[u64], out: &mut Vec<u64>, counts: &mut Vec<u32>) {
     out.clear();
     let cell = |p: u64| (p >> 32) as usize;
