@@ -329,8 +329,6 @@ struct Run<'w> {
     shards: Shards,
     /// Post ids seen, in [`SHARDS`] sets by `count::id_shard`.
     seen: Vec<IdSet>,
-    /// The largest post id seen.
-    ids_max: Option<u64>,
     authors: Authors,
     diagnostics: Diagnostics,
     summary: Summary,
@@ -389,7 +387,6 @@ impl Analyzer {
             dict: Dictionary::new(threads),
             shards: Shards::default(),
             seen: (0..SHARDS).map(|_| IdSet::default()).collect(),
-            ids_max: None,
             authors: Authors::default(),
             diagnostics: Diagnostics::default(),
             summary: Summary::default(),

@@ -28,8 +28,6 @@ pub(super) struct ChunkPosts {
     pub bucket_posts: Vec<u64>,
     /// The earliest and latest post times (duplicates included).
     pub span: Option<(i64, i64)>,
-    /// How the chunk's post ids run (none when duplicates are kept).
-    pub ids: IdRun,
     /// The worker thread whose [`Local`] numbered the chunk's tags.
     pub thread: usize,
     pub diagnostics: Diagnostics,
@@ -42,39 +40,6 @@ pub(super) struct ChunkPosts {
     /// the posts whose id or author falls in it, in input order: each
     /// thread walks only its own posts when ids and authors are numbered.
     pub walks: Vec<Walk>,
-}
-
-/// How the post ids of a chunk run, in input order. Exports list posts
-/// mostly in id order; a chunk whose ids all lie above every id before it
-/// can hold no duplicate, and its ids go straight into the sorted id sets.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(super) enum IdRun {
-    /// No id yet.
-    #[default]
-    None,
-    /// Each id above the one before: the first and the last.
-    Ascending(u64, u64),
-    /// Some id not above the one before; the largest.
-    Mixed(u64),
-}
-
-impl IdRun {
-    fn push(&mut self, id: u64) {
-        *self = match *self {
-            IdRun::None => IdRun::Ascending(id, id),
-            IdRun::Ascending(first, last) if id > last => IdRun::Ascending(first, id),
-            IdRun::Ascending(_, last) => IdRun::Mixed(last.max(id)),
-            IdRun::Mixed(max) => IdRun::Mixed(max.max(id)),
-        };
-    }
-
-    /// The largest id, if any.
-    pub fn max(self) -> Option<u64> {
-        match self {
-            IdRun::None => None,
-            IdRun::Ascending(_, max) | IdRun::Mixed(max) => Some(max),
-        }
-    }
 }
 
 /// The posts of a chunk one thread numbers the ids and authors of.
@@ -375,7 +340,6 @@ impl Analyzer {
                 && !self.config.keep_duplicates
             {
                 out.walks[id_shard(id) / per].ids.push(p);
-                out.ids.push(id);
             }
             // Authors count only through tags: a post without tags needs no
             // author number.

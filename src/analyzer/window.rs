@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use super::posts::{ChunkPosts, IdRun, excerpt_at};
+use super::posts::{ChunkPosts, excerpt_at};
 use super::{Analyzer, InputState, Run};
 use crate::bucket::Bucketer;
 use crate::count::{self, ChunkView, Local, id_shard};
@@ -111,16 +111,6 @@ impl Analyzer {
         // parsing listed for it, so the first copy of an id is the one
         // counted.
         let per = count::shards_per_thread();
-        // Chunks whose ids rise and all lie above every id before them hold
-        // no duplicate: their ids go straight onto the sorted sets.
-        let mut fresh = Vec::with_capacity(chunks.len());
-        for c in &chunks {
-            fresh.push(match c.ids {
-                IdRun::Ascending(lowest, _) => run.ids_max.is_none_or(|max| lowest > max),
-                _ => false,
-            });
-            run.ids_max = run.ids_max.max(c.ids.max());
-        }
         let found: Vec<(Vec<(usize, usize)>, bool)> = {
             let chunks = &chunks;
             run.seen
@@ -134,23 +124,19 @@ impl Analyzer {
                     for (c, chunk) in chunks.iter().enumerate() {
                         let walk = &chunk.walks[group];
                         let id_of = |p: u32| chunk.posts[p as usize].id().unwrap_or_default();
-                        if fresh[c] {
-                            // Each set gets them in order.
-                            for &p in &walk.ids {
-                                let id = id_of(p);
-                                seen[id_shard(id) - first].push_above(id);
+                        for (i, &p) in walk.ids.iter().enumerate() {
+                            let id = id_of(p);
+                            let set = id_shard(id) - first;
+                            // Ask for the slot of an id a few posts ahead,
+                            // unless ids come in order (then none needs one).
+                            if !seen[set].is_above(id)
+                                && let Some(&ahead) = walk.ids.get(i + SETS_AHEAD)
+                            {
+                                let ahead = id_of(ahead);
+                                seen[id_shard(ahead) - first].prefetch(ahead);
                             }
-                        } else {
-                            for (i, &p) in walk.ids.iter().enumerate() {
-                                // Ask for the slot of an id a few posts ahead.
-                                if let Some(&ahead) = walk.ids.get(i + SETS_AHEAD) {
-                                    let id = id_of(ahead);
-                                    seen[id_shard(id) - first].prefetch(id);
-                                }
-                                let id = id_of(p);
-                                if !seen[id_shard(id) - first].insert(id) {
-                                    duplicates.push((c, p as usize));
-                                }
+                            if !seen[set].insert(id) {
+                                duplicates.push((c, p as usize));
                             }
                         }
                         for (i, &p) in walk.authors.iter().enumerate() {

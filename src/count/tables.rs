@@ -543,7 +543,9 @@ impl AuthorSet {
 /// of recent ones into a sorted array (8 bytes per id, with at most an
 /// eighth more room). An id above the array's largest needs only the small
 /// table, which stays in cache; an older one is also looked up in the array
-/// by binary search. Exact whatever the order, fastest in id order.
+/// by binary search. An id above every id held (posts in id order) goes
+/// straight onto the end of the array: no hashing, no sorting. Exact
+/// whatever the order, fastest in id order.
 ///
 /// The small table is open addressing with linear probing, at most 5/8
 /// full, so that a look-up can be asked for ahead ([`IdSet::prefetch`]);
@@ -555,6 +557,8 @@ pub(crate) struct IdSet {
     recent_len: usize,
     zero: bool,
     sorted: Vec<u64>,
+    /// The largest id held.
+    max: Option<u64>,
 }
 
 /// Ids an [`IdSet`] keeps in its small table, at least.
@@ -577,8 +581,24 @@ impl IdSet {
         }
     }
 
+    /// Whether `id` lies above every id held (so is new, and goes onto the
+    /// end of the sorted array without a look-up).
+    pub fn is_above(&self, id: u64) -> bool {
+        self.max.is_none_or(|max| id > max)
+    }
+
     /// Adds `id`; false if it was there already.
     pub fn insert(&mut self, id: u64) -> bool {
+        if self.is_above(id) {
+            self.max = Some(id);
+            if self.sorted.len() == self.sorted.capacity() {
+                // An eighth more room, as `archive` leaves.
+                self.sorted
+                    .reserve_exact((self.sorted.len() / 8).max(RECENT_IDS));
+            }
+            self.sorted.push(id);
+            return true;
+        }
         if self.sorted.last().is_some_and(|&max| id <= max)
             && self.sorted.binary_search(&id).is_ok()
         {
@@ -609,18 +629,6 @@ impl IdSet {
             self.archive();
         }
         true
-    }
-
-    /// Adds `id`, which the caller knows to be above every id held (so
-    /// new): straight onto the end of the sorted array, no hashing, no
-    /// sorting. The array keeps its room policy: an eighth more at a time.
-    pub fn push_above(&mut self, id: u64) {
-        debug_assert!(self.sorted.last().is_none_or(|&max| id > max));
-        if self.sorted.len() == self.sorted.capacity() {
-            self.sorted
-                .reserve_exact((self.sorted.len() / 8).max(RECENT_IDS));
-        }
-        self.sorted.push(id);
     }
 
     /// Moves the recent ids into the sorted array, in place, and empties
@@ -1117,7 +1125,7 @@ mod tests {
     }
 
     #[test]
-    fn ids_pushed_above_are_found_and_mix_with_inserted_ones() {
+    fn ids_above_all_held_go_onto_the_array_and_mix_with_others() {
         let mut set = IdSet::default();
         let mut model = FxHashSet::default();
         let mut x: u64 = 9;
@@ -1127,10 +1135,11 @@ mod tests {
                 .wrapping_mul(6364136223846793005)
                 .wrapping_add(1442695040888963407);
             if round % 3 == 0 {
-                // Ids in order, above all held.
+                // Ids in order, above all held: onto the array's end.
                 next_above += 1 + (x >> 60);
-                set.push_above(next_above);
+                assert!(set.insert(next_above));
                 assert!(model.insert(next_above));
+                assert_eq!(set.sorted.last(), Some(&next_above));
             } else {
                 // Old, repeated or new ids below: the general path.
                 let id = match round % 4 {
