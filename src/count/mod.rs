@@ -51,6 +51,30 @@ pub(crate) fn shards_per_thread() -> usize {
     SHARDS.div_ceil(rayon::current_num_threads().max(1))
 }
 
+/// The items whose slots (each below `slots`) `slot_of` lists, grouped by
+/// slot in ascending order, in the order given within a slot (a counting
+/// sort: one pass counts, one places). Returns where each slot's group
+/// starts (`slots + 1` bounds) and the item indices in that order.
+pub(crate) fn group_by_slot(
+    slot_of: impl Iterator<Item = usize> + Clone,
+    slots: usize,
+) -> (Vec<usize>, Vec<u32>) {
+    let mut starts = vec![0usize; slots + 1];
+    for s in slot_of.clone() {
+        starts[s + 1] += 1;
+    }
+    for s in 0..slots {
+        starts[s + 1] += starts[s];
+    }
+    let mut next = starts.clone();
+    let mut order = vec![0u32; starts[slots]];
+    for (i, s) in slot_of.enumerate() {
+        order[next[s]] = i as u32;
+        next[s] += 1;
+    }
+    (starts, order)
+}
+
 /// A tag's key and display form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TagInfo {
@@ -136,5 +160,21 @@ impl Counts {
         self.tag_index(key)
             .map(|i| self.totals[i as usize])
             .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_are_grouped_by_slot_in_the_order_given() {
+        // Slots of items 0..7; slot 1 holds none.
+        let slots = [2, 0, 2, 3, 0, 2, 3];
+        let (starts, order) = group_by_slot(slots.iter().copied(), 4);
+        assert_eq!(starts, [0, 2, 2, 5, 7]);
+        assert_eq!(order, [1, 4, 0, 2, 5, 3, 6]);
+        let (starts, order) = group_by_slot(std::iter::empty(), 0);
+        assert_eq!((starts, order), (vec![0], vec![]));
     }
 }

@@ -163,7 +163,7 @@ impl<T> Blocks<T> {
         &mut self.blocks[i / BLOCK][i % BLOCK]
     }
 
-    fn iter(&self) -> impl Iterator<Item = &T> {
+    fn iter(&self) -> impl Iterator<Item = &T> + Clone {
         self.blocks.iter().flatten()
     }
 }
@@ -678,23 +678,10 @@ fn distinct_authors(
     for i in 0..cells.len() {
         runs[i + 1] += runs[i];
     }
-    // The cells by key index (a counting sort: one pass counts, one places).
+    // The cells by key index.
     let at = |key: u32| key as usize / SHARDS;
     let keys = cells.iter().map(|c| at(c.key) + 1).max().unwrap_or(0);
-    let mut by_key = vec![0usize; keys + 1];
-    for c in cells.iter() {
-        by_key[at(c.key) + 1] += 1;
-    }
-    for k in 0..keys {
-        by_key[k + 1] += by_key[k];
-    }
-    let mut next = by_key.clone();
-    let mut order = vec![0u32; cells.len()];
-    for (i, c) in cells.iter().enumerate() {
-        let slot = &mut next[at(c.key)];
-        order[*slot] = i as u32;
-        *slot += 1;
-    }
+    let (by_key, order) = super::group_by_slot(cells.iter().map(|c| at(c.key)), keys);
     for k in 0..keys {
         let group = &order[by_key[k]..by_key[k + 1]];
         let Some(&first) = group.first() else {

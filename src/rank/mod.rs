@@ -96,21 +96,8 @@ fn counting_order(all: &[(u32, u64)]) -> Option<Vec<u32>> {
     if !all.windows(2).all(|w| w[0].0 < w[1].0) {
         return None;
     }
-    // starts[max - c]: where the pairs of count c start.
-    let mut starts = vec![0u32; max as usize + 2];
-    for &(_, c) in all {
-        starts[(max - c) as usize + 1] += 1;
-    }
-    for i in 1..starts.len() {
-        starts[i] += starts[i - 1];
-    }
-    let mut order = vec![0u32; all.len()];
-    for (i, &(_, c)) in all.iter().enumerate() {
-        let at = &mut starts[(max - c) as usize];
-        order[*at as usize] = i as u32;
-        *at += 1;
-    }
-    Some(order)
+    let slots = all.iter().map(|&(_, c)| (max - c) as usize);
+    Some(crate::count::group_by_slot(slots, max as usize + 1).1)
 }
 
 /// The overall ranking: every tag by `measure` of its totals.
