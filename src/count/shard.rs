@@ -329,10 +329,10 @@ impl Shard {
 fn sort_pairs(pairs: &[u64], out: &mut Vec<u64>, counts: &mut Vec<u32>) {
     out.clear();
     let cell = |p: u64| (p >> 32) as usize;
-    let (Some(lo), Some(hi)) = (
-        pairs.iter().map(|&p| cell(p)).min(),
-        pairs.iter().map(|&p| cell(p)).max(),
-    ) else {
+    let Some((lo, hi)) = pairs.iter().fold(None, |span, &p| {
+        let c = cell(p);
+        Some(span.map_or((c, c), |(lo, hi): (usize, usize)| (lo.min(c), hi.max(c))))
+    }) else {
         return;
     };
     let range = hi - lo + 1;
@@ -562,7 +562,7 @@ impl Shards {
                 let mut keys: Vec<(Tallies, Option<(u32, SpellingCount)>)> =
                     vec![Default::default(); (key_bound as usize).div_ceil(SHARDS)];
                 let at = |key: u32| key as usize / SHARDS;
-                let authors = distinct_authors(&shard, seen, authors, |i, n| {
+                let authors = distinct_authors(&shard, seen, authors, keys.len(), |i, n| {
                     keys[i].0.authors = n;
                 });
                 drop(shard.pairs);
@@ -651,7 +651,7 @@ impl Shards {
 
 /// The distinct authors of each cell of `shard` (returned, by cell) and of
 /// each of its keys over all buckets (given to `key_authors` with the key's
-/// index in the shard), from its deduplicated pairs.
+/// index in the shard, below `keys`), from its deduplicated pairs.
 ///
 /// The pairs are sorted by cell, so each cell's authors are one run of
 /// them. A key's count walks the runs of its cells, counting each author
@@ -664,6 +664,7 @@ fn distinct_authors(
     shard: &Shard,
     seen: &mut Vec<u32>,
     authors: u32,
+    keys: usize,
     mut key_authors: impl FnMut(usize, u64),
 ) -> Vec<u64> {
     let cells = &shard.cells;
@@ -682,7 +683,6 @@ fn distinct_authors(
     }
     // The cells by key index.
     let at = |key: u32| key as usize / SHARDS;
-    let keys = cells.iter().map(|c| at(c.key) + 1).max().unwrap_or(0);
     let (by_key, order) = super::group_by_slot(cells.iter().map(|c| at(c.key)), keys);
     for k in 0..keys {
         let group = &order[by_key[k]..by_key[k + 1]];
@@ -972,7 +972,7 @@ mod tests {
         let mut got_keys = BTreeMap::new();
         for (s, shard) in shards.iter_mut().enumerate() {
             shard.dedup_pairs();
-            let cells = distinct_authors(shard, &mut seen, 64 * 300, |i, n| {
+            let cells = distinct_authors(shard, &mut seen, 64 * 300, 40, |i, n| {
                 if n > 0 {
                     got_keys.insert(i as u32 * SHARDS as u32 + [3, 9][s], n);
                 }
