@@ -416,6 +416,13 @@ pub(crate) fn non_empty(s: Cow<'_, str>) -> Option<Cow<'_, str>> {
 /// `null`, `None` (pandas), `[deleted]` and `[removed]` (Reddit), white
 /// space around them ignored.
 pub(crate) fn is_placeholder(v: &str) -> bool {
+    // Longer than every placeholder, with nothing to trim at either end
+    // (an ASCII byte that is not white space): most texts, ids and times.
+    let b = v.as_bytes();
+    let solid = |c: u8| c.is_ascii() && !char::from(c).is_whitespace();
+    if b.len() > 9 && solid(b[0]) && solid(b[b.len() - 1]) {
+        return false;
+    }
     // `trim` only when an end is white space: most values need none.
     let clean = |c: Option<char>| c.is_some_and(|c| !c.is_whitespace());
     let v = if clean(v.chars().next()) && clean(v.chars().next_back()) {

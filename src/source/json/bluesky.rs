@@ -18,9 +18,7 @@
 
 use std::borrow::Cow;
 
-use serde_json::value::RawValue;
-
-use crate::source::json::raw::{self, elements, field};
+use crate::source::json::raw::{self, Raw, elements, field};
 use crate::source::json::{JsonSchema, Key, Post, Record, TextKind, not_a_post};
 use crate::source::{Bad, Fields};
 
@@ -131,7 +129,7 @@ fn read<'a>(
 
 /// The tags of facets and of `tags[]`; `None` when the record has neither.
 fn tags<'a>(record: &Record<'a>) -> Option<Vec<Cow<'a, str>>> {
-    let facets = record.get(Key::Facets).filter(|f| raw::is_array(f));
+    let facets = record.get(Key::Facets).filter(|f| raw::is_array(*f));
     let outside = record.get(Key::Tags).and_then(raw::tag_list);
     if facets.is_none() && outside.is_none() {
         return None;
@@ -163,7 +161,7 @@ fn did_of(uri: &str) -> Option<&str> {
 
 /// Microseconds since the epoch as decimal seconds (`1725911162.329308`),
 /// a form the time parser reads.
-fn micros(raw: &RawValue) -> Option<Cow<'static, str>> {
+fn micros(raw: Raw<'_>) -> Option<Cow<'static, str>> {
     let us: u64 = raw::value(raw)?.trim().parse().ok()?;
     Some(Cow::Owned(format!(
         "{}.{:06}",

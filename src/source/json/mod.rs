@@ -6,9 +6,11 @@
 //! # Which platform a record comes from
 //!
 //! Each record (a line, or an element of the array) is walked once, keeping
-//! the raw values of the keys any reader needs ([`raw::pick_with`]); its
-//! platform is then told from which keys it has, record by record, so files
-//! that mix platforms or kinds of line read correctly:
+//! the raw values of the keys any reader needs ([`raw::pick_with`]: a light
+//! walk of its own, [`walk`], with serde_json reading what it does not
+//! take and saying what is wrong); its platform is then told from which
+//! keys it has, record by record, so files that mix platforms or kinds of
+//! line read correctly:
 //!
 //! | keys | read as | module |
 //! |---|---|---|
@@ -40,11 +42,11 @@ pub(crate) mod record;
 pub(crate) mod reddit;
 pub(crate) mod scan;
 pub(crate) mod twitter;
+mod walk;
 
 use std::borrow::Cow;
 
 use rustc_hash::FxHashMap;
-use serde_json::value::RawValue;
 
 use crate::diagnostics::SkipReason;
 use crate::source::{
@@ -52,6 +54,7 @@ use crate::source::{
     TIME_NAMES, Utf8Ahead, decode,
 };
 
+use raw::Raw;
 pub(crate) use raw::is_truthy;
 pub(crate) use record::{KEY_NAMES, Key, Post, Record, TextKind, not_a_post};
 
@@ -150,7 +153,7 @@ impl JsonSchema {
     }
 
     /// [`JsonSchema::pick`] on a raw value.
-    pub(crate) fn pick_raw<'a>(&self, raw: &'a RawValue) -> Result<Record<'a>, serde_json::Error> {
+    pub(crate) fn pick_raw<'a>(&self, raw: Raw<'a>) -> Result<Record<'a>, serde_json::Error> {
         self.pick(raw.get())
     }
 

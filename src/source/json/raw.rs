@@ -2,17 +2,35 @@
 //! values of wanted keys, dotted paths, and values read as text.
 //!
 //! Nothing here builds a `serde_json::Value`: values that are not wanted are
-//! skipped with `IgnoredAny`, and wanted ones stay `&RawValue` slices of the
-//! input until a platform reader asks for one of their fields.
+//! stepped over, and wanted ones stay [`Raw`] slices of the input until a
+//! platform reader asks for one of their fields.
 
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::Deserializer as _;
 use serde::de::{self, Deserialize, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
+use super::walk;
 use crate::source::is_placeholder;
+
+/// One JSON value as written in the input, checked to be valid JSON when it
+/// was read (by [`walk`] or serde_json): only this module makes one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Raw<'a>(&'a str);
+
+impl<'a> Raw<'a> {
+    /// The value's text.
+    pub(crate) fn get(self) -> &'a str {
+        self.0
+    }
+}
+
+impl<'a> From<&'a RawValue> for Raw<'a> {
+    fn from(v: &'a RawValue) -> Self {
+        Raw(v.get())
+    }
+}
 
 /// A key or string value that borrows from the input when it holds no escapes.
 pub(crate) struct Str<'a>(pub Cow<'a, str>);
@@ -41,9 +59,9 @@ impl<'de> Deserialize<'de> for Str<'de> {
 
 /// Seed that walks an object and keeps, in `out[slot(key)]`, the raw value
 /// of every key that `slot` knows (the first wins if a key repeats).
-pub(crate) struct Pick<'k, 'a, F> {
-    pub slot: F,
-    pub out: &'k mut [Option<&'a RawValue>],
+struct Pick<'k, 'a, F> {
+    slot: F,
+    out: &'k mut [Option<Raw<'a>>],
 }
 
 impl<'de, F: Fn(&str) -> Option<usize>> DeserializeSeed<'de> for Pick<'_, 'de, F> {
@@ -62,7 +80,7 @@ impl<'de, F: Fn(&str) -> Option<usize>> Visitor<'de> for Pick<'_, 'de, F> {
         while let Some(Str(key)) = map.next_key::<Str<'de>>()? {
             match (self.slot)(&key) {
                 Some(i) if self.out[i].is_none() => {
-                    self.out[i] = Some(map.next_value::<&'de RawValue>()?);
+                    self.out[i] = Some(map.next_value::<&'de RawValue>()?.into());
                 }
                 _ => {
                     map.next_value::<IgnoredAny>()?;
@@ -79,8 +97,21 @@ impl<'de, F: Fn(&str) -> Option<usize>> Visitor<'de> for Pick<'_, 'de, F> {
 pub(crate) fn pick_with<'a>(
     json: &'a str,
     slot: impl Fn(&str) -> Option<usize>,
-    out: &mut [Option<&'a RawValue>],
+    out: &mut [Option<Raw<'a>>],
 ) -> Result<(), serde_json::Error> {
+    // The light walk first; serde_json when it gives up, to read what the
+    // walk does not take or to say what is wrong.
+    let walked = walk::object(json, |key, value| {
+        if let Some(i) = slot(key)
+            && out[i].is_none()
+        {
+            out[i] = Some(Raw(value));
+        }
+    });
+    if walked {
+        return Ok(());
+    }
+    out.fill(None);
     let mut de = serde_json::Deserializer::from_str(json);
     Pick { slot, out }.deserialize(&mut de)?;
     de.end()
@@ -91,60 +122,62 @@ pub(crate) fn pick_with<'a>(
 pub(crate) fn pick<'a>(
     json: &'a str,
     keys: &[&str],
-    out: &mut [Option<&'a RawValue>],
+    out: &mut [Option<Raw<'a>>],
 ) -> Result<(), serde_json::Error> {
     pick_with(json, |k| keys.iter().position(|w| *w == k), out)
 }
 
 /// The raw value of `key` in the object `raw`; `None` when `raw` is not an
 /// object or has no such key.
-pub(crate) fn field<'a>(raw: &'a RawValue, key: &str) -> Option<&'a RawValue> {
+pub(crate) fn field<'a>(raw: Raw<'a>, key: &str) -> Option<Raw<'a>> {
     if !is_object(raw) {
         return None;
     }
     let mut slot = [None];
-    let mut de = serde_json::Deserializer::from_str(raw.get());
-    (&mut de)
-        .deserialize_map(Pick {
-            slot: |k: &str| (k == key).then_some(0),
-            out: &mut slot,
-        })
-        .ok()?;
+    pick_with(raw.get(), |k: &str| (k == key).then_some(0), &mut slot).ok()?;
     slot[0]
 }
 
 /// Follows a dotted path (`user.id_str`, split into steps) from a raw
 /// value. Returns `None` when a step is missing or not an object.
-pub(crate) fn path<'a, S: AsRef<str>>(raw: &'a RawValue, rest: &[S]) -> Option<&'a RawValue> {
+pub(crate) fn path<'a, S: AsRef<str>>(raw: Raw<'a>, rest: &[S]) -> Option<Raw<'a>> {
     rest.iter()
         .try_fold(raw, |cur, key| field(cur, key.as_ref()))
 }
 
 /// True when the raw value is a JSON object.
-pub(crate) fn is_object(raw: &RawValue) -> bool {
+pub(crate) fn is_object(raw: Raw<'_>) -> bool {
     raw.get().starts_with('{')
 }
 
 /// True when the raw value is a JSON array.
-pub(crate) fn is_array(raw: &RawValue) -> bool {
+pub(crate) fn is_array(raw: Raw<'_>) -> bool {
     raw.get().starts_with('[')
 }
 
 /// The elements of a JSON array, raw; empty when `raw` is not an array.
-pub(crate) fn elements(raw: &RawValue) -> Vec<&RawValue> {
+pub(crate) fn elements(raw: Raw<'_>) -> Vec<Raw<'_>> {
     if !is_array(raw) {
         return Vec::new();
     }
-    serde_json::from_str::<Vec<&RawValue>>(raw.get()).unwrap_or_default()
+    serde_json::from_str::<Vec<&RawValue>>(raw.get())
+        .map(|v| v.into_iter().map(Raw::from).collect())
+        .unwrap_or_default()
 }
 
 /// The value as text: strings as their content, numbers and booleans as
 /// written (so 64-bit ids never pass through a float), `None` for null,
 /// objects, arrays and empty strings.
-pub(crate) fn text(raw: &RawValue) -> Option<Cow<'_, str>> {
+pub(crate) fn text(raw: Raw<'_>) -> Option<Cow<'_, str>> {
     let s = raw.get();
     match s.as_bytes().first()? {
         b'"' => {
+            // A raw value was checked when it was read: a string without a
+            // backslash is its bytes between the quotes, nothing to decode.
+            let inner = &s[1..s.len() - 1];
+            if memchr::memchr(b'\\', inner.as_bytes()).is_none() {
+                return (!inner.is_empty()).then_some(Cow::Borrowed(inner));
+            }
             let Str(v) = serde_json::from_str::<Str<'_>>(s).ok()?;
             (!v.is_empty()).then_some(v)
         }
@@ -154,13 +187,13 @@ pub(crate) fn text(raw: &RawValue) -> Option<Cow<'_, str>> {
 }
 
 /// [`text`], with placeholders ([`is_placeholder`](crate::source::is_placeholder)) read as missing.
-pub(crate) fn value(raw: &RawValue) -> Option<Cow<'_, str>> {
+pub(crate) fn value(raw: Raw<'_>) -> Option<Cow<'_, str>> {
     text(raw).filter(|v| !is_placeholder(v))
 }
 
 /// True for a value that means "yes": `true`, a non-zero number, or a string
 /// such as `"true"`, `"True"`, `"1"`, `"yes"`.
-pub(crate) fn truthy(raw: &RawValue) -> bool {
+pub(crate) fn truthy(raw: Raw<'_>) -> bool {
     match text(raw) {
         Some(v) => is_truthy(&v),
         None => false,
@@ -187,11 +220,15 @@ pub(crate) fn is_truthy(v: &str) -> bool {
 /// `"#tag"`) or of objects holding the tag under `text` (Twitter v1.1),
 /// `tag` (v2) or `name` (Mastodon). Signs are stripped and empty entries
 /// dropped. `None` when `raw` is not an array.
-pub(crate) fn tag_list(raw: &RawValue) -> Option<Vec<Cow<'_, str>>> {
+pub(crate) fn tag_list(raw: Raw<'_>) -> Option<Vec<Cow<'_, str>>> {
     if !is_array(raw) {
         return None;
     }
-    let items = serde_json::from_str::<Vec<&RawValue>>(raw.get()).ok()?;
+    let items: Vec<Raw<'_>> = serde_json::from_str::<Vec<&RawValue>>(raw.get())
+        .ok()?
+        .into_iter()
+        .map(Raw::from)
+        .collect();
     let mut tags = Vec::with_capacity(items.len());
     for item in items {
         let tag = if is_object(item) {
@@ -282,9 +319,9 @@ mod tests {
             r##"[{"text":"BCSM","indices":["1","5"]},{"tag":"t1d"},{"name":"flu"},"#Asco24","＃ｘ","",{"url":"x"}]"##,
         )
         .unwrap();
-        let tags = tag_list(raw).unwrap();
+        let tags = tag_list(raw.into()).unwrap();
         assert_eq!(tags, ["BCSM", "t1d", "flu", "Asco24", "ｘ"]);
-        assert!(tag_list(serde_json::from_str::<&RawValue>("\"#a\"").unwrap()).is_none());
+        assert!(tag_list(serde_json::from_str::<&RawValue>("\"#a\"").unwrap().into()).is_none());
     }
 
     #[test]

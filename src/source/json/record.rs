@@ -3,10 +3,9 @@
 
 use std::borrow::Cow;
 
-use serde_json::value::RawValue;
-
 use crate::diagnostics::SkipReason;
-use crate::source::json::{html, raw};
+use crate::source::json::html;
+use crate::source::json::raw::{self, Raw};
 use crate::source::{Bad, Fields, unescape_html};
 
 macro_rules! keys {
@@ -69,33 +68,33 @@ keys! {
 
 /// The raw values of one object's wanted keys, by slot.
 pub(crate) struct Record<'a> {
-    slots: Vec<Option<&'a RawValue>>,
+    slots: Vec<Option<Raw<'a>>>,
 }
 
 impl<'a> Record<'a> {
     /// A record of `slots`, one per key a schema keeps.
-    pub(crate) fn new(slots: Vec<Option<&'a RawValue>>) -> Self {
+    pub(crate) fn new(slots: Vec<Option<Raw<'a>>>) -> Self {
         Record { slots }
     }
 
     /// The raw value in slot `slot`.
-    pub(crate) fn at(&self, slot: usize) -> Option<&'a RawValue> {
+    pub(crate) fn at(&self, slot: usize) -> Option<Raw<'a>> {
         self.slots[slot]
     }
 
     /// The raw value of a key the readers know.
-    pub(crate) fn get(&self, key: Key) -> Option<&'a RawValue> {
+    pub(crate) fn get(&self, key: Key) -> Option<Raw<'a>> {
         self.slots[key as usize]
     }
 
     /// The raw value of `key`, when it is present and not `null`.
-    pub(crate) fn present(&self, key: Key) -> Option<&'a RawValue> {
+    pub(crate) fn present(&self, key: Key) -> Option<Raw<'a>> {
         self.get(key).filter(|r| r.get() != "null")
     }
 
     /// The raw value of `key` when it holds an object.
-    pub(crate) fn object(&self, key: Key) -> Option<&'a RawValue> {
-        self.get(key).filter(|r| raw::is_object(r))
+    pub(crate) fn object(&self, key: Key) -> Option<Raw<'a>> {
+        self.get(key).filter(|r| raw::is_object(*r))
     }
 
     /// The value of `key` as text, placeholders read as missing.

@@ -26,29 +26,28 @@ use std::borrow::Cow;
 use std::cell::OnceCell;
 
 use rustc_hash::FxHashMap;
-use serde_json::value::RawValue;
 
 use crate::source::Bad;
 use crate::source::Fields;
-use crate::source::json::raw::{self, elements, field, is_object};
+use crate::source::json::raw::{self, Raw, elements, field, is_object};
 use crate::source::json::{JsonSchema, Key, Post, Record, TextKind, not_a_post};
 
 /// The tweets of a v2 page's `includes`, looked up by id (indexed on first
 /// use: most pages need it once per retweet).
 pub(crate) struct Includes<'a> {
-    tweets: Option<&'a RawValue>,
-    by_id: OnceCell<FxHashMap<Cow<'a, str>, &'a RawValue>>,
+    tweets: Option<Raw<'a>>,
+    by_id: OnceCell<FxHashMap<Cow<'a, str>, Raw<'a>>>,
 }
 
 impl<'a> Includes<'a> {
-    pub(crate) fn new(includes: Option<&'a RawValue>) -> Self {
+    pub(crate) fn new(includes: Option<Raw<'a>>) -> Self {
         Includes {
             tweets: includes.and_then(|i| field(i, "tweets")),
             by_id: OnceCell::new(),
         }
     }
 
-    fn get(&self, id: &str) -> Option<&'a RawValue> {
+    fn get(&self, id: &str) -> Option<Raw<'a>> {
         let map = self.by_id.get_or_init(|| {
             let all = self.tweets.map(elements).unwrap_or_default();
             all.into_iter()
@@ -62,7 +61,7 @@ impl<'a> Includes<'a> {
 /// The posts of a v2 response page: the elements of `data` (an array, or
 /// one object in a stream), with the page's `includes`. A page without
 /// posts is `not_a_post`.
-pub(crate) fn page<'a>(rec: &Record<'a>) -> Result<(Vec<&'a RawValue>, Includes<'a>), Bad> {
+pub(crate) fn page<'a>(rec: &Record<'a>) -> Result<(Vec<Raw<'a>>, Includes<'a>), Bad> {
     let items = match rec.present(Key::Data) {
         Some(data) if raw::is_array(data) => elements(data),
         Some(data) => vec![data],
@@ -76,7 +75,7 @@ pub(crate) fn page<'a>(rec: &Record<'a>) -> Result<(Vec<&'a RawValue>, Includes<
 
 /// An X archive entry, `{"tweet": {…}}`: a v1.1-like tweet without author
 /// (the archive's owner is in `account.js`, not on each tweet).
-pub(crate) fn archive<'a>(s: &JsonSchema, tweet: &'a RawValue) -> Result<Post<'a>, Bad> {
+pub(crate) fn archive<'a>(s: &JsonSchema, tweet: Raw<'a>) -> Result<Post<'a>, Bad> {
     let inner = s.pick_raw(tweet).map_err(|e| Bad {
         reason: crate::diagnostics::SkipReason::InvalidJson,
         detail: format!("the archive entry's tweet is not a JSON object: {e}"),
@@ -163,7 +162,7 @@ fn text<'a>(s: &JsonSchema, rec: &Record<'a>) -> Option<Cow<'a, str>> {
 
 /// The hashtags the platform lists for the tweet (see the module docs).
 fn tags<'a>(rec: &Record<'a>) -> Option<Vec<Cow<'a, str>>> {
-    let listed = |entities: &'a RawValue| {
+    let listed = |entities: Raw<'a>| {
         Some(
             field(entities, "hashtags")
                 .and_then(raw::tag_list)
@@ -173,7 +172,7 @@ fn tags<'a>(rec: &Record<'a>) -> Option<Vec<Cow<'a, str>>> {
     for long in [Key::NoteTweet, Key::ExtendedTweet] {
         if let Some(o) = rec.object(long) {
             return field(o, "entities")
-                .filter(|e| is_object(e))
+                .filter(|e| is_object(*e))
                 .and_then(listed);
         }
     }

@@ -1,0 +1,462 @@
+//! A walk over the keys of one JSON object, much lighter than serde_json's
+//! for the shapes exports nearly always have, that hands out each value's
+//! text as written.
+//!
+//! It takes only what it is sure of: valid JSON (RFC 8259, as serde_json
+//! reads it) with keys free of escapes and nesting at most [`MAX_DEPTH`]
+//! deep. On anything else it gives up, and the caller reads the object with
+//! serde_json, which then reports the error or reads what the walk did not
+//! take. So a value it hands out is always one serde_json accepts, cut the
+//! same way (from its first byte to its last, white space left out).
+
+/// Nesting the walk follows (objects and arrays inside the object); deeper
+/// values are left to serde_json, which has no limit on values it skips.
+const MAX_DEPTH: usize = 64;
+
+/// Walks `json`, exactly one JSON object with optional white space around
+/// it, calling `keep(key, value)` for each member in order (`value` is the
+/// member's text as written). Returns false, part way or not, when `json`
+/// is not valid JSON or holds what the walk does not take (see the module
+/// docs); then the calls made so far mean nothing.
+pub(crate) fn object<'a>(json: &'a str, mut keep: impl FnMut(&'a str, &'a str)) -> bool {
+    let mut w = Walk {
+        b: json.as_bytes(),
+        i: 0,
+    };
+    w.space();
+    if w.peek() != Some(b'{') {
+        return false;
+    }
+    w.i += 1;
+    w.space();
+    if w.peek() == Some(b'}') {
+        w.i += 1;
+    } else {
+        loop {
+            let Some(key) = w.key() else {
+                return false;
+            };
+            w.space();
+            if w.peek() != Some(b':') {
+                return false;
+            }
+            w.i += 1;
+            w.space();
+            let start = w.i;
+            if w.value(1).is_none() {
+                return false;
+            }
+            // Both ends are ASCII bytes of `json`: char boundaries.
+            keep(&json[key.0..key.1], &json[start..w.i]);
+            w.space();
+            match w.peek() {
+                Some(b',') => {
+                    w.i += 1;
+                    w.space();
+                }
+                Some(b'}') => {
+                    w.i += 1;
+                    break;
+                }
+                _ => return false,
+            }
+        }
+    }
+    w.space();
+    w.i == w.b.len()
+}
+
+/// A position in the bytes of the object walked.
+struct Walk<'a> {
+    b: &'a [u8],
+    i: usize,
+}
+
+impl Walk<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.i).copied()
+    }
+
+    /// Skips JSON white space.
+    fn space(&mut self) {
+        while let Some(b' ' | b'\n' | b'\t' | b'\r') = self.peek() {
+            self.i += 1;
+        }
+    }
+
+    /// A key at the cursor, without escapes: the range of its characters.
+    fn key(&mut self) -> Option<(usize, usize)> {
+        if self.peek() != Some(b'"') {
+            return None;
+        }
+        let start = self.i + 1;
+        let end = start + special(&self.b[start..])?;
+        if self.b[end] != b'"' {
+            return None;
+        }
+        self.i = end + 1;
+        Some((start, end))
+    }
+
+    /// Steps over one value at the cursor, checking it; `depth` is the
+    /// nesting of its container.
+    fn value(&mut self, depth: usize) -> Option<()> {
+        match self.peek()? {
+            b'"' => self.string(),
+            b'{' | b'[' => self.nested(depth + 1),
+            b't' => self.word(b"true"),
+            b'f' => self.word(b"false"),
+            b'n' => self.word(b"null"),
+            b'-' | b'0'..=b'9' => self.number(),
+            _ => None,
+        }
+    }
+
+    fn word(&mut self, w: &[u8]) -> Option<()> {
+        self.b[self.i..].starts_with(w).then(|| self.i += w.len())
+    }
+
+    /// A string at the cursor: control characters refused, escapes checked
+    /// as serde_json checks those of values it skips (`\u` followed by four
+    /// hex digits, whatever code point they make).
+    fn string(&mut self) -> Option<()> {
+        self.i += 1;
+        loop {
+            self.i += special(&self.b[self.i..])?;
+            match self.b[self.i] {
+                b'"' => {
+                    self.i += 1;
+                    return Some(());
+                }
+                b'\\' => {
+                    let len = match *self.b.get(self.i + 1)? {
+                        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => 2,
+                        b'u' => {
+                            let hex = self.b.get(self.i + 2..self.i + 6)?;
+                            if !hex.iter().all(u8::is_ascii_hexdigit) {
+                                return None;
+                            }
+                            6
+                        }
+                        _ => return None,
+                    };
+                    self.i += len;
+                }
+                _ => return None, // A control character.
+            }
+        }
+    }
+
+    /// A number, in JSON's grammar: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
+    fn number(&mut self) -> Option<()> {
+        if self.peek() == Some(b'-') {
+            self.i += 1;
+        }
+        match self.peek()? {
+            b'0' => {
+                self.i += 1;
+                if self.peek().is_some_and(|c| c.is_ascii_digit()) {
+                    return None; // A leading zero.
+                }
+            }
+            b'1'..=b'9' => self.digits(),
+            _ => return None,
+        }
+        if self.peek() == Some(b'.') {
+            self.i += 1;
+            self.some_digits()?;
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.i += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.i += 1;
+            }
+            self.some_digits()?;
+        }
+        Some(())
+    }
+
+    fn digits(&mut self) {
+        while self.peek().is_some_and(|c| c.is_ascii_digit()) {
+            self.i += 1;
+        }
+    }
+
+    /// At least one digit.
+    fn some_digits(&mut self) -> Option<()> {
+        let start = self.i;
+        self.digits();
+        (self.i > start).then_some(())
+    }
+
+    /// An object or array at the cursor, at nesting `depth`.
+    fn nested(&mut self, depth: usize) -> Option<()> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let close = if self.b[self.i] == b'{' { b'}' } else { b']' };
+        self.i += 1;
+        self.space();
+        if self.peek() == Some(close) {
+            self.i += 1;
+            return Some(());
+        }
+        loop {
+            if close == b'}' {
+                self.key()?;
+                self.space();
+                if self.peek() != Some(b':') {
+                    return None;
+                }
+                self.i += 1;
+                self.space();
+            }
+            self.value(depth)?;
+            self.space();
+            match self.peek()? {
+                b',' => {
+                    self.i += 1;
+                    self.space();
+                }
+                c if c == close => {
+                    self.i += 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
+    }
+}
+
+/// Where in `b` the first `"`, `\` or control character (below 0x20) is;
+/// `None` when there is none.
+#[inline]
+fn special(b: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{
+            __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_max_epu8, _mm_movemask_epi8,
+            _mm_or_si128, _mm_set1_epi8,
+        };
+        while i + 16 <= b.len() {
+            // SAFETY: SSE2 is part of x86-64, and the 16 bytes loaded
+            // (unaligned) are inside `b`.
+            let hits = unsafe {
+                let v = _mm_loadu_si128(b.as_ptr().add(i).cast::<__m128i>());
+                let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8));
+                let slash = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8));
+                // A byte at most 0x1F is its own maximum with 0x1F.
+                let low = _mm_set1_epi8(0x1F);
+                let control = _mm_cmpeq_epi8(_mm_max_epu8(v, low), low);
+                _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(quote, slash), control))
+            };
+            if hits != 0 {
+                return Some(i + hits.trailing_zeros() as usize);
+            }
+            i += 16;
+        }
+    }
+    b[i..]
+        .iter()
+        .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
+        .map(|j| i + j)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use serde::de::IgnoredAny;
+
+    /// The members as the walk gives them, or `None` when it gives up.
+    fn walked(json: &str) -> Option<Vec<(&str, &str)>> {
+        let mut out = Vec::new();
+        object(json, |k, v| out.push((k, v))).then_some(out)
+    }
+
+    /// The members as serde_json reads them, or `None` when it refuses.
+    fn serde(json: &str) -> Option<Vec<(String, String)>> {
+        use serde::Deserializer as _;
+        use serde_json::value::RawValue;
+        struct Pairs;
+        impl<'de> serde::de::Visitor<'de> for Pairs {
+            type Value = Vec<(String, &'de RawValue)>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut v = Vec::new();
+                while let Some(k) = m.next_key::<String>()? {
+                    v.push((k, m.next_value()?));
+                }
+                Ok(v)
+            }
+        }
+        let mut de = serde_json::Deserializer::from_str(json);
+        let pairs = (&mut de).deserialize_map(Pairs).ok()?;
+        de.end().ok()?;
+        Some(
+            pairs
+                .into_iter()
+                .map(|(k, v)| (k, v.get().to_owned()))
+                .collect(),
+        )
+    }
+
+    /// The walk never takes what serde_json refuses, and reads what it
+    /// takes as serde_json does.
+    fn agrees(json: &str) {
+        let ours = walked(json);
+        let theirs = serde(json);
+        if let Some(ours) = ours {
+            let Some(theirs) = theirs else {
+                panic!("the walk took what serde_json refuses: {json:?}");
+            };
+            let ours: Vec<(String, String)> = ours
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect();
+            assert_eq!(ours, theirs, "{json:?}");
+        }
+        // Values that serde_json skips are checked the same way too.
+        if serde_json::from_str::<IgnoredAny>(json).is_err() {
+            assert!(walked(json).is_none(), "{json:?}");
+        }
+    }
+
+    #[test]
+    fn reads_what_exports_hold() {
+        let line = r#"{"id": 1765000000000000000, "created_at": "2024-03-08T00:00:10Z", "author_id": 1568887300, "text": "Can #BCSM \"quoted\" caf\u00e9 \ud83d\ude00", "is_retweet": false, "n": -1.5e+3, "z": 0, "o": {"a": [1, {"b": null}], "c": []}, "e": {}}"#;
+        let got = walked(line).unwrap();
+        assert_eq!(got.len(), 9);
+        assert_eq!(got[0], ("id", "1765000000000000000"));
+        assert_eq!(got[3].1, r#""Can #BCSM \"quoted\" caf\u00e9 \ud83d\ude00""#);
+        assert_eq!(got[6], ("z", "0"));
+        assert_eq!(got[7].1, r#"{"a": [1, {"b": null}], "c": []}"#);
+        agrees(line);
+        assert_eq!(walked(" {} \n").unwrap(), []);
+        assert_eq!(walked("{\"a\":\"é\"}").unwrap(), [("a", "\"é\"")]);
+    }
+
+    #[test]
+    fn gives_up_where_serde_json_refuses_or_decides() {
+        for bad in [
+            "",
+            "[]",
+            "{",
+            "{\"a\"}",
+            "{\"a\":}",
+            "{\"a\":1,}",
+            "{\"a\":1 \"b\":2}",
+            "{\"a\":01}",
+            "{\"a\":-}",
+            "{\"a\":1.}",
+            "{\"a\":1e}",
+            "{\"a\":.5}",
+            "{\"a\":+1}",
+            "{\"a\":tru}",
+            "{\"a\":nul}",
+            "{\"a\":\"x\ty\"}",
+            "{\"a\":\"\\x\"}",
+            "{\"a\":\"\\u12G4\"}",
+            "{\"a\":\"\\u12\"}",
+            "{\"a\":[1,]}",
+            "{\"a\":[1 2]}",
+            "{\"a\":{\"b\"1}}",
+            "{\"a\":{1:2}}",
+            "{\"a\":1} x",
+            "{\"a\":1}{}",
+            "{\"a\":\"unclosed}",
+            // Not wrong, but left to serde_json: an escape in a key.
+            "{\"\\u0061\":1}",
+        ] {
+            assert!(walked(bad).is_none(), "{bad:?}");
+            agrees(bad);
+        }
+        let deep = format!("{{\"a\":{}{}}}", "[".repeat(70), "]".repeat(70));
+        assert!(walked(&deep).is_none());
+        let shallow = format!("{{\"a\":{}{}}}", "[".repeat(60), "]".repeat(60));
+        assert!(walked(&shallow).is_some());
+        agrees(&shallow);
+    }
+
+    fn json_pieces() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let pieces = prop::sample::select(vec![
+            "{", "}", "[", "]", ",", ":", "\"", "\"a\"", "\"text\"", " ", "\n", "\t", "0", "1",
+            "-", ".", "e", "E", "+", "12", "01", "true", "false", "null", "tru", "\\", "\\n",
+            "\\u", "00e9", "\\ud83d", "\u{1}", "x", "é", "#BCSM", "{\"a\":", "\"b\":1",
+        ]);
+        prop::collection::vec(pieces, 0..30).prop_map(|p| p.concat())
+    }
+
+    /// Objects of any JSON values, written compact or pretty.
+    fn objects() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        use serde_json::Value;
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>().prop_map(Value::from),
+            "[a-z\\\"\u{0}-\u{1f}é😀#]{0,8}".prop_map(Value::String),
+        ];
+        let value = leaf.prop_recursive(4, 32, 5, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
+                prop::collection::vec(("[a-z]{0,3}", inner), 0..5)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        });
+        (
+            prop::collection::vec(("[a-z]{1,3}", value), 0..6),
+            any::<bool>(),
+        )
+            .prop_map(|(m, pretty)| {
+                let v = Value::Object(m.into_iter().collect());
+                if pretty {
+                    serde_json::to_string_pretty(&v).unwrap_or_default()
+                } else {
+                    v.to_string()
+                }
+            })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20000))]
+        #[test]
+        fn agrees_with_serde_json(body in json_pieces()) {
+            agrees(&body);
+            agrees(&format!("{{{body}}}"));
+            agrees(&format!("{{\"k\":{body}}}"));
+        }
+
+        #[test]
+        fn takes_written_objects_and_agrees_on_damaged_ones(
+            json in objects(),
+            at in 0usize..1000,
+            byte in proptest::sample::select(b"{}[],:\"\\ 0-.eE\n\x01atn".to_vec()),
+        ) {
+            proptest::prop_assert!(walked(&json).is_some(), "{json:?}");
+            agrees(&json);
+            if json.is_empty() {
+                return Ok(());
+            }
+            let mut cut = json.clone().into_bytes();
+            let at = at % cut.len();
+            cut.remove(at);
+            if let Ok(cut) = String::from_utf8(cut) {
+                agrees(&cut);
+            }
+            let mut more = json.into_bytes();
+            more.insert(at, byte);
+            if let Ok(more) = String::from_utf8(more) {
+                agrees(&more);
+            }
+        }
+    }
+}
