@@ -167,7 +167,9 @@ impl JsonSchema {
 
     /// The first of the common text names found in `rec`, not yet cleaned.
     pub(crate) fn common_text<'a>(&self, rec: &Record<'a>) -> Option<Cow<'a, str>> {
-        Self::lookup(rec, &self.text)
+        rec.common_text
+            .get_or_init(|| Self::lookup(rec, &self.text))
+            .clone()
     }
 
     /// The first of the common time names found in `rec`.

@@ -2,6 +2,7 @@
 //! they look at ([`Key`]), and what a reader makes of it ([`Post`]).
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 
 use crate::diagnostics::SkipReason;
 use crate::source::json::html;
@@ -69,12 +70,18 @@ keys! {
 /// The raw values of one object's wanted keys, by slot.
 pub(crate) struct Record<'a> {
     slots: Vec<Option<Raw<'a>>>,
+    /// Its text under a common name, once looked up (the platform is told
+    /// by whether there is one, and the reader then reads it).
+    pub(crate) common_text: OnceCell<Option<Cow<'a, str>>>,
 }
 
 impl<'a> Record<'a> {
     /// A record of `slots`, one per key a schema keeps.
     pub(crate) fn new(slots: Vec<Option<Raw<'a>>>) -> Self {
-        Record { slots }
+        Record {
+            slots,
+            common_text: OnceCell::new(),
+        }
     }
 
     /// The raw value in slot `slot`.
