@@ -443,7 +443,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20000))]
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(6000))]
         #[test]
         fn agrees_with_serde_json(body in json_pieces()) {
             agrees(&body);
