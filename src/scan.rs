@@ -39,9 +39,42 @@ pub(crate) fn find2(a: u8, b: u8, hay: &[u8]) -> Option<usize> {
         .map(|j| i + j)
 }
 
+/// The bytes of the little-endian word `w` that are not ASCII digits, as a
+/// mask (high nibble bits set in each such byte; 0 when all eight are
+/// digits). A digit byte is 0x30..=0x39: high nibble 3, and adding 6 does
+/// not carry out of its low nibble. A carry out of a byte that is not a
+/// digit may spoil the bytes above it, never those below, so the lowest
+/// byte flagged is always the first that is not a digit.
+#[inline(always)]
+pub(crate) fn non_digits(w: u64) -> u64 {
+    const HIGH: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+    const ZEROS: u64 = 0x3030_3030_3030_3030;
+    ((w & HIGH) ^ ZEROS) | ((w.wrapping_add(0x0606_0606_0606_0606) & HIGH) ^ ZEROS)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_non_digit_is_the_lowest_byte_flagged() {
+        // Every byte value at every place, after digits and before any byte.
+        for at in 0..8 {
+            for b in 0..=255u8 {
+                for after in [b'5', b'a', 0xFF] {
+                    let mut w = [b'7'; 8];
+                    w[at] = b;
+                    for x in &mut w[at + 1..] {
+                        *x = after;
+                    }
+                    let first = w.iter().position(|c| !c.is_ascii_digit());
+                    let mask = non_digits(u64::from_le_bytes(w));
+                    let got = (mask != 0).then(|| mask.trailing_zeros() as usize / 8);
+                    assert_eq!(got, first, "{w:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn find2_finds_what_memchr2_finds() {

@@ -12,6 +12,7 @@ use crate::count::{self, Local, PostParts, PostRecord, PostTags, RawTags, SHARDS
 use crate::diagnostics::{Diagnostics, Skip, SkipReason};
 use crate::error::Location;
 use crate::hashtag::hashtags;
+use crate::scan::non_digits;
 use crate::source::{self, Fields, Schema, TagsFrom};
 use crate::time::DateMemo;
 
@@ -91,11 +92,6 @@ fn id_key(s: &str) -> u64 {
     if let Some(n) = decimal(s.as_bytes()) {
         return n;
     }
-    // A plain number is read without the (Unicode) trim: a run of digits
-    // between ASCII spaces is what `trim` would leave of it too.
-    if let Some(n) = decimal(s.trim_ascii().as_bytes()) {
-        return n;
-    }
     let s = s.trim();
     decimal(s.as_bytes())
         .unwrap_or_else(|| BuildHasherDefault::<DefaultHasher>::default().hash_one(s))
@@ -163,11 +159,7 @@ const ZEROS: u64 = 0x3030_3030_3030_3030;
 /// then the halves); `None` if any byte is not a digit.
 #[inline(always)]
 fn eight_digits(w: u64) -> Option<u64> {
-    // Every byte 0x30..=0x39: high nibble 3, and adding 6 does not carry
-    // into the high nibble.
-    let digits = (w & 0xF0F0_F0F0_F0F0_F0F0) == ZEROS
-        && (w.wrapping_add(0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) == ZEROS;
-    if !digits {
+    if non_digits(w) != 0 {
         return None;
     }
     let w = w - ZEROS;
