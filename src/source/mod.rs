@@ -399,38 +399,32 @@ impl Utf8Ahead {
 /// The value, unless it means "missing" ([`is_placeholder`]).
 #[inline]
 pub(crate) fn non_empty(s: Cow<'_, str>) -> Option<Cow<'_, str>> {
-    // Most values start and end with a letter or digit: nothing to trim, and
-    // too long or too short to be a word that means "missing".
-    let b = s.as_bytes();
-    if let (Some(first), Some(last)) = (b.first(), b.last())
-        && first.is_ascii_alphanumeric()
-        && last.is_ascii_alphanumeric()
-        && b.len() != 4
-    {
-        return Some(s);
-    }
     (!is_placeholder(&s)).then_some(s)
 }
 
 /// True for the placeholders that mean "no value": empty or blank text,
 /// `null`, `None` (pandas), `[deleted]` and `[removed]` (Reddit), white
 /// space around them ignored.
+#[inline(always)]
 pub(crate) fn is_placeholder(v: &str) -> bool {
-    // Longer than every placeholder, with nothing to trim at either end
-    // (an ASCII byte that is not white space): most texts, ids and times.
+    // Most values (texts, ids, times) have a visible ASCII byte at both
+    // ends, so nothing to trim, and are neither 4 nor 9 bytes long, as
+    // every placeholder is: answered here, inline.
     let b = v.as_bytes();
-    let solid = |c: u8| c.is_ascii() && !char::from(c).is_whitespace();
-    if b.len() > 9 && solid(b[0]) && solid(b[b.len() - 1]) {
+    if b.len() != 4
+        && b.len() != 9
+        && b.first().is_some_and(u8::is_ascii_graphic)
+        && b.last().is_some_and(u8::is_ascii_graphic)
+    {
         return false;
     }
-    // `trim` only when an end is white space: most values need none.
-    let clean = |c: Option<char>| c.is_some_and(|c| !c.is_whitespace());
-    let v = if clean(v.chars().next()) && clean(v.chars().next_back()) {
-        v
-    } else {
-        v.trim()
-    };
-    matches!(v, "" | "null" | "None" | "[deleted]" | "[removed]")
+    is_placeholder_trimmed(v)
+}
+
+/// [`is_placeholder`] of any value.
+#[inline(never)]
+fn is_placeholder_trimmed(v: &str) -> bool {
+    matches!(v.trim(), "" | "null" | "None" | "[deleted]" | "[removed]")
 }
 
 /// Decodes the HTML entities `&amp;`, `&lt;` and `&gt;` once, as Twitter's API
@@ -503,6 +497,7 @@ mod tests {
             "None",
             "[deleted]",
             "\t[removed]\u{3000}",
+            "\u{b}null",
         ] {
             assert_eq!(kept(missing), None, "{missing:?}");
         }
@@ -516,6 +511,9 @@ mod tests {
             "null!",
             "\u{a0}é",
             "#BCSM 🎗",
+            "abcd",
+            "[deleted]?",
+            "null\u{7f}",
         ] {
             assert_eq!(kept(value).as_deref(), Some(value), "{value:?}");
         }
