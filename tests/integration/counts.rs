@@ -113,10 +113,10 @@ fn duplicates_can_be_kept() {
     assert_eq!(r.diagnostics().count(SkipReason::DuplicateId), 0);
 }
 
-/// Ids in order take a shortcut (a chunk whose ids all lie above every
-/// earlier id goes straight into the sorted id sets); a copy of an early
-/// post far down the file must still be found, and one out-of-order new id
-/// must still be counted.
+/// Ids in order take a shortcut (an id above every id of its set goes
+/// straight onto the set's sorted array); a copy of an early post far down
+/// the file must still be found, and one out-of-order new id must still be
+/// counted.
 #[test]
 fn a_late_copy_of_an_early_post_is_a_duplicate_after_ids_in_order() {
     let dir = tempfile::tempdir().unwrap();

@@ -224,11 +224,7 @@ pub(crate) fn tag_list(raw: Raw<'_>) -> Option<Vec<Cow<'_, str>>> {
     if !is_array(raw) {
         return None;
     }
-    let items: Vec<Raw<'_>> = serde_json::from_str::<Vec<&RawValue>>(raw.get())
-        .ok()?
-        .into_iter()
-        .map(Raw::from)
-        .collect();
+    let items = elements(raw);
     let mut tags = Vec::with_capacity(items.len());
     for item in items {
         let tag = if is_object(item) {
