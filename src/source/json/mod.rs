@@ -46,8 +46,6 @@ mod walk;
 
 use std::borrow::Cow;
 
-use rustc_hash::FxHashMap;
-
 use crate::diagnostics::SkipReason;
 use crate::source::{
     AUTHOR_NAMES, Bad, Columns, Fields, ID_NAMES, REPOST_NAMES, RecordPos, Scanned, TEXT_NAMES,
@@ -56,7 +54,7 @@ use crate::source::{
 
 use raw::Raw;
 pub(crate) use raw::is_truthy;
-pub(crate) use record::{KEY_NAMES, Key, Post, Record, TextKind, not_a_post};
+pub(crate) use record::{KEY_NAMES, Key, KeyIndex, Post, Record, TextKind, not_a_post};
 
 /// How a JSON input holds its records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,7 +88,7 @@ pub(crate) struct JsonSchema {
     layout: Layout,
     /// Slot of every key kept from a record: [`KEY_NAMES`], then the common
     /// names and the heads of user paths that are not among them.
-    slots: FxHashMap<String, usize>,
+    slots: KeyIndex,
     /// Common names, tried in order for each role.
     text: Vec<Path>,
     time: Vec<Path>,
@@ -105,16 +103,14 @@ impl JsonSchema {
     /// Builds the lookups: the common names for each role, and the paths the
     /// user named.
     pub(crate) fn new(columns: &Columns, layout: Layout) -> Self {
-        let mut slots: FxHashMap<String, usize> = KEY_NAMES
-            .iter()
-            .enumerate()
-            .map(|(i, k)| ((*k).to_owned(), i))
-            .collect();
+        let mut slots = KeyIndex::default();
+        for k in KEY_NAMES {
+            slots.slot(k);
+        }
         let mut path = |p: &str| {
             let mut steps = p.split('.').map(str::to_owned);
             let head = steps.next().unwrap_or_default();
-            let n = slots.len();
-            let slot = *slots.entry(head).or_insert(n);
+            let slot = slots.slot(&head);
             Path {
                 slot,
                 rest: steps.collect(),
@@ -147,9 +143,15 @@ impl JsonSchema {
 
     /// Walks one object, keeping the raw values of the keys with a slot.
     pub(crate) fn pick<'a>(&self, json: &'a str) -> Result<Record<'a>, serde_json::Error> {
-        let mut slots = vec![None; self.slots.len()];
-        raw::pick_with(json, |k| self.slots.get(k).copied(), &mut slots)?;
-        Ok(Record::new(slots))
+        let mut rec = Record::default();
+        self.pick_into(json, &mut rec)?;
+        Ok(rec)
+    }
+
+    /// [`JsonSchema::pick`] into a record of the caller's (a record is a
+    /// few hundred bytes, not worth moving).
+    fn pick_into<'a>(&self, json: &'a str, rec: &mut Record<'a>) -> Result<(), serde_json::Error> {
+        raw::pick_with(json, |k| self.slots.get(k), rec)
     }
 
     /// [`JsonSchema::pick`] on a raw value.
@@ -230,8 +232,9 @@ impl JsonSchema {
         lossy: bool,
         emit: &mut dyn FnMut(Result<Fields<'a>, Bad>),
     ) {
-        match self.pick(json) {
-            Ok(rec) => self.dispatch(&rec, None, lossy, emit),
+        let mut rec = Record::default();
+        match self.pick_into(json, &mut rec) {
+            Ok(()) => self.dispatch(&rec, None, lossy, emit),
             Err(e) => emit(Err(invalid(&e))),
         }
     }
@@ -435,7 +438,7 @@ mod tests {
         assert_eq!(KEY_NAMES[Key::DollarType as usize], "$type");
         let s = JsonSchema::new(&Columns::default(), Layout::Lines);
         for (i, k) in KEY_NAMES.iter().enumerate() {
-            assert_eq!(s.slots[*k], i, "{k}");
+            assert_eq!(s.slots.get(k), Some(i), "{k}");
         }
     }
 

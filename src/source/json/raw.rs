@@ -20,9 +20,18 @@ use crate::source::is_placeholder;
 pub(crate) struct Raw<'a>(&'a str);
 
 impl<'a> Raw<'a> {
+    /// `null`.
+    pub(crate) const NULL: Raw<'static> = Raw("null");
+
     /// The value's text.
     pub(crate) fn get(self) -> &'a str {
         self.0
+    }
+
+    /// A value taken as checked, for tests.
+    #[cfg(test)]
+    pub(crate) fn from_checked(s: &'a str) -> Self {
+        Raw(s)
     }
 }
 
@@ -57,21 +66,51 @@ impl<'de> Deserialize<'de> for Str<'de> {
     }
 }
 
-/// Seed that walks an object and keeps, in `out[slot(key)]`, the raw value
-/// of every key that `slot` knows (the first wins if a key repeats).
-struct Pick<'k, 'a, F> {
-    slot: F,
-    out: &'k mut [Option<Raw<'a>>],
+/// Where [`pick_with`] keeps the raw values it picks, by slot: the first
+/// value kept for a slot wins (a key written twice counts once, as its
+/// first).
+pub(crate) trait Slots<'a> {
+    /// Keeps `value` in `slot`, unless the slot holds one already.
+    fn keep(&mut self, slot: usize, value: Raw<'a>);
+    /// Forgets every value kept.
+    fn clear(&mut self);
 }
 
-impl<'de, F: Fn(&str) -> Option<usize>> DeserializeSeed<'de> for Pick<'_, 'de, F> {
+impl<'a> Slots<'a> for [Option<Raw<'a>>] {
+    fn keep(&mut self, slot: usize, value: Raw<'a>) {
+        if self[slot].is_none() {
+            self[slot] = Some(value);
+        }
+    }
+
+    fn clear(&mut self) {
+        self.fill(None);
+    }
+}
+
+/// Seed that walks an object and keeps, in `out`, the raw value of every
+/// key that `slot` knows.
+struct Pick<'k, F, S: ?Sized> {
+    slot: F,
+    out: &'k mut S,
+}
+
+impl<'de, F, S> DeserializeSeed<'de> for Pick<'_, F, S>
+where
+    F: Fn(&str) -> Option<usize>,
+    S: Slots<'de> + ?Sized,
+{
     type Value = ();
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_map(self)
     }
 }
 
-impl<'de, F: Fn(&str) -> Option<usize>> Visitor<'de> for Pick<'_, 'de, F> {
+impl<'de, F, S> Visitor<'de> for Pick<'_, F, S>
+where
+    F: Fn(&str) -> Option<usize>,
+    S: Slots<'de> + ?Sized,
+{
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON object")
@@ -79,10 +118,11 @@ impl<'de, F: Fn(&str) -> Option<usize>> Visitor<'de> for Pick<'_, 'de, F> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(Str(key)) = map.next_key::<Str<'de>>()? {
             match (self.slot)(&key) {
-                Some(i) if self.out[i].is_none() => {
-                    self.out[i] = Some(map.next_value::<&'de RawValue>()?.into());
+                Some(i) => {
+                    let value: &'de RawValue = map.next_value()?;
+                    self.out.keep(i, value.into());
                 }
-                _ => {
+                None => {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
@@ -91,27 +131,25 @@ impl<'de, F: Fn(&str) -> Option<usize>> Visitor<'de> for Pick<'_, 'de, F> {
     }
 }
 
-/// Walks the JSON object `json` once, filling `out[i]` with the raw value of
-/// the key that `slot` maps to `i`. Errors when `json` is not exactly one
-/// JSON object.
-pub(crate) fn pick_with<'a>(
+/// Walks the JSON object `json` once, keeping in `out` (at the slot that
+/// `slot` gives a key) the raw value of each key it knows. Errors when
+/// `json` is not exactly one JSON object.
+pub(crate) fn pick_with<'a, S: Slots<'a> + ?Sized>(
     json: &'a str,
     slot: impl Fn(&str) -> Option<usize>,
-    out: &mut [Option<Raw<'a>>],
+    out: &mut S,
 ) -> Result<(), serde_json::Error> {
     // The light walk first; serde_json when it gives up, to read what the
     // walk does not take or to say what is wrong.
     let walked = walk::object(json, |key, value| {
-        if let Some(i) = slot(key)
-            && out[i].is_none()
-        {
-            out[i] = Some(Raw(value));
+        if let Some(i) = slot(key) {
+            out.keep(i, Raw(value));
         }
     });
     if walked {
         return Ok(());
     }
-    out.fill(None);
+    out.clear();
     let mut de = serde_json::Deserializer::from_str(json);
     Pick { slot, out }.deserialize(&mut de)?;
     de.end()
@@ -134,7 +172,7 @@ pub(crate) fn field<'a>(raw: Raw<'a>, key: &str) -> Option<Raw<'a>> {
         return None;
     }
     let mut slot = [None];
-    pick_with(raw.get(), |k: &str| (k == key).then_some(0), &mut slot).ok()?;
+    pick_with(raw.get(), |k: &str| (k == key).then_some(0), &mut slot[..]).ok()?;
     slot[0]
 }
 
