@@ -60,7 +60,7 @@ pub(crate) fn jetstream<'a>(s: &JsonSchema, rec: &Record<'a>) -> Result<Post<'a>
         _ => None,
     };
     let mut post = read(s, &record, did, id);
-    post.inner = Some(record);
+    post.inner = Some(Box::new(record));
     if post.fields.time.is_none() {
         post.fields.time = rec.get(Key::TimeUs).and_then(micros);
     }
@@ -97,7 +97,7 @@ pub(crate) fn record<'a>(s: &JsonSchema, rec: &Record<'a>) -> Result<Post<'a>, B
         return Err(not_a_post(format!("a {kind} record, not a post")));
     }
     let mut post = read(s, shown, author, uri);
-    post.inner = inner;
+    post.inner = inner.map(Box::new);
     Ok(post)
 }
 

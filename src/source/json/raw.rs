@@ -232,6 +232,12 @@ pub(crate) fn value(raw: Raw<'_>) -> Option<Cow<'_, str>> {
 /// True for a value that means "yes": `true`, a non-zero number, or a string
 /// such as `"true"`, `"True"`, `"1"`, `"yes"`.
 pub(crate) fn truthy(raw: Raw<'_>) -> bool {
+    // JSON's own booleans, as flag columns nearly always hold them.
+    match raw.get() {
+        "false" | "null" => return false,
+        "true" => return true,
+        _ => {}
+    }
     match text(raw) {
         Some(v) => is_truthy(&v),
         None => false,

@@ -273,7 +273,7 @@ pub(crate) struct Post<'a> {
     /// How the platform writes text.
     pub kind: TextKind,
     /// The post object inside the record, when the record wraps one.
-    pub inner: Option<Record<'a>>,
+    pub inner: Option<Box<Record<'a>>>,
 }
 
 /// A record left out because it is not a post.

@@ -81,7 +81,7 @@ pub(crate) fn archive<'a>(s: &JsonSchema, tweet: Raw<'a>) -> Result<Post<'a>, Ba
         detail: format!("the archive entry's tweet is not a JSON object: {e}"),
     })?;
     let mut post = post(s, &inner, None);
-    post.inner = Some(inner);
+    post.inner = Some(Box::new(inner));
     Ok(post)
 }
 
