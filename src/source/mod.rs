@@ -407,14 +407,19 @@ pub(crate) fn non_empty(s: Cow<'_, str>) -> Option<Cow<'_, str>> {
 /// space around them ignored.
 #[inline(always)]
 pub(crate) fn is_placeholder(v: &str) -> bool {
-    // Most values (texts, ids, times) have a visible ASCII byte at both
-    // ends, so nothing to trim, and are neither 4 nor 9 bytes long, as
-    // every placeholder is: answered here, inline.
+    // Answered here, inline, for nearly every value: a visible ASCII byte
+    // at an end is not trimmed, so the value is a placeholder only if that
+    // end is one a placeholder has (`n`, `N` or `[` first; `l`, `e` or `]`
+    // last), and, with visible bytes at both ends, only if it is 4 or 9
+    // bytes long.
     let b = v.as_bytes();
-    if b.len() != 4
-        && b.len() != 9
-        && b.first().is_some_and(u8::is_ascii_graphic)
-        && b.last().is_some_and(u8::is_ascii_graphic)
+    let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
+        return true;
+    };
+    let (f, l) = (first.is_ascii_graphic(), last.is_ascii_graphic());
+    if (f && !matches!(first, b'n' | b'N' | b'['))
+        || (l && !matches!(last, b'l' | b'e' | b']'))
+        || (f && l && b.len() != 4 && b.len() != 9)
     {
         return false;
     }
@@ -514,8 +519,41 @@ mod tests {
             "abcd",
             "[deleted]?",
             "null\u{7f}",
+            "nulll",
+            "Nonee",
+            "[removed",
+            "n",
+            "]",
         ] {
             assert_eq!(kept(value).as_deref(), Some(value), "{value:?}");
+        }
+    }
+
+    #[test]
+    fn the_placeholder_fast_path_answers_as_trimming_does() {
+        // Every placeholder and near miss, with every mix of nothing, ASCII
+        // and non-ASCII white space, and visible bytes around it.
+        let cores = [
+            "",
+            "null",
+            "None",
+            "[deleted]",
+            "[removed]",
+            "nul",
+            "ull",
+            "x",
+            "nulx",
+        ];
+        let ends = [
+            "", " ", "\t", "\u{a0}", "\u{3000}", "a", "n", "l", "e", "]", "[", "é", "\u{7f}",
+        ];
+        for core in cores {
+            for front in ends {
+                for back in ends {
+                    let v = format!("{front}{core}{back}");
+                    assert_eq!(is_placeholder(&v), is_placeholder_trimmed(&v), "{v:?}");
+                }
+            }
         }
     }
 }
