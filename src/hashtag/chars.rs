@@ -60,6 +60,16 @@ static ASCII_CLASS: [TagChar; 128] = {
     table
 };
 
+/// Classifies the ASCII character `b` by R3 (any byte from 128 up is
+/// `No`: it is not a character on its own).
+#[inline]
+pub(crate) fn ascii_class(b: u8) -> TagChar {
+    ASCII_CLASS
+        .get(usize::from(b))
+        .copied()
+        .unwrap_or(TagChar::No)
+}
+
 /// Classifies `c` by R3.
 #[inline]
 pub(crate) fn tag_char(c: char) -> TagChar {

@@ -44,8 +44,8 @@ use std::ops::Range;
 use crate::scan::find2;
 
 use self::chars::{
-    EMOJI_SELECTOR, FULLWIDTH_HASH_UTF8, KEYCAP, TEXT_SELECTOR, TagChar, is_hash_sign, is_tag_char,
-    tag_char,
+    EMOJI_SELECTOR, FULLWIDTH_HASH_UTF8, KEYCAP, TEXT_SELECTOR, TagChar, ascii_class, is_hash_sign,
+    is_tag_char, tag_char,
 };
 use self::url::Urls;
 
@@ -167,17 +167,8 @@ impl<'a> Hashtags<'a> {
         if rest.starts_with([EMOJI_SELECTOR, KEYCAP]) {
             return None;
         }
-        // R3 and R4.
-        let mut end = start;
-        let mut letter = false;
-        for c in rest.chars() {
-            match tag_char(c) {
-                TagChar::No => break,
-                TagChar::Letter => letter = true,
-                TagChar::Other => {}
-            }
-            end += c.len_utf8();
-        }
+        // R3 and R4: ASCII bytes by their table, other characters decoded.
+        let (end, letter) = tag_run(text, start);
         if !letter {
             return None;
         }
@@ -217,6 +208,32 @@ impl<'a> Hashtags<'a> {
             tag: &text[start..end],
         })
     }
+}
+
+/// The end of the run of tag characters of `text` from `start` (a char
+/// boundary), and whether it holds a letter or mark.
+#[inline]
+fn tag_run(text: &str, start: usize) -> (usize, bool) {
+    let bytes = text.as_bytes();
+    let mut end = start;
+    let mut letter = false;
+    while let Some(&b) = bytes.get(end) {
+        let (class, width) = if b.is_ascii() {
+            (ascii_class(b), 1)
+        } else {
+            match text[end..].chars().next() {
+                Some(c) => (tag_char(c), c.len_utf8()),
+                None => break,
+            }
+        };
+        match class {
+            TagChar::No => break,
+            TagChar::Letter => letter = true,
+            TagChar::Other => {}
+        }
+        end += width;
+    }
+    (end, letter)
 }
 
 impl<'a> Iterator for Hashtags<'a> {
