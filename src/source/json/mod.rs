@@ -248,6 +248,26 @@ impl JsonSchema {
         lossy: bool,
         emit: &mut dyn FnMut(Result<Fields<'a>, Bad>),
     ) {
+        // A record without the keys that tell another platform (nearly
+        // every line of a tweet export) is read as a tweet at once.
+        const OTHERS: u64 = Key::mask(&[
+            Key::Data,
+            Key::Meta,
+            Key::Tweet,
+            Key::Did,
+            Key::DollarType,
+            Key::Uri,
+            Key::Account,
+            Key::Reblog,
+            Key::CreatedUtc,
+            Key::Subreddit,
+            Key::Delete,
+            Key::Limit,
+        ]);
+        if !rec.holds_any(OTHERS) {
+            let post = twitter::post(self, rec, includes);
+            return emit(Ok(self.finish(rec, post, lossy)));
+        }
         let has_text = self.common_text(rec).is_some();
         let post =
             if !has_text && (rec.present(Key::Data).is_some() || rec.object(Key::Meta).is_some()) {
