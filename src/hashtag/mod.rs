@@ -44,7 +44,7 @@ use std::ops::Range;
 use crate::scan::find2;
 
 use self::chars::{
-    EMOJI_SELECTOR, FULLWIDTH_HASH_UTF8, KEYCAP, TEXT_SELECTOR, TagChar, ascii_class, is_hash_sign,
+    EMOJI_SELECTOR, FULLWIDTH_HASH_UTF8, KEYCAP, TEXT_SELECTOR, TagChar, ascii_run, is_hash_sign,
     is_tag_char, tag_char,
 };
 use self::url::Urls;
@@ -211,29 +211,33 @@ impl<'a> Hashtags<'a> {
 }
 
 /// The end of the run of tag characters of `text` from `start` (a char
-/// boundary), and whether it holds a letter or mark.
+/// boundary), and whether it holds a letter or mark: runs of ASCII bytes
+/// classed sixteen at a time, other characters decoded one by one.
 #[inline]
 fn tag_run(text: &str, start: usize) -> (usize, bool) {
     let bytes = text.as_bytes();
     let mut end = start;
     let mut letter = false;
-    while let Some(&b) = bytes.get(end) {
-        let (class, width) = if b.is_ascii() {
-            (ascii_class(b), 1)
-        } else {
-            match text[end..].chars().next() {
-                Some(c) => (tag_char(c), c.len_utf8()),
-                None => break,
-            }
+    loop {
+        let (run, ascii_letter) = ascii_run(bytes, end);
+        end += run;
+        letter |= ascii_letter;
+        // The run ends at the end, at an ASCII byte that ends the tag, or
+        // at a character from U+0080 up.
+        let Some(c) = bytes
+            .get(end)
+            .filter(|b| !b.is_ascii())
+            .and_then(|_| text.get(end..)?.chars().next())
+        else {
+            return (end, letter);
         };
-        match class {
-            TagChar::No => break,
+        match tag_char(c) {
+            TagChar::No => return (end, letter),
             TagChar::Letter => letter = true,
             TagChar::Other => {}
         }
-        end += width;
+        end += c.len_utf8();
     }
-    (end, letter)
 }
 
 impl<'a> Iterator for Hashtags<'a> {
@@ -402,6 +406,31 @@ mod tests {
             slow.url_shortcut = false;
             let slow: Vec<_> = slow.collect();
             proptest::prop_assert_eq!(fast, slow);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        /// The run of tag characters, ASCII classed sixteen bytes at a
+        /// time, ends where classing every character one by one ends it.
+        #[test]
+        fn tag_runs_end_where_character_classes_say(
+            text in "([a-zA-Z0-9_]{0,20}|[ #.\\-]|é|健|\u{0301}|\u{0663}|\u{200D}|\u{00B7}|€|😀|\u{FE0F}){0,12}",
+            start in 0usize..80,
+        ) {
+            proptest::prop_assume!(text.is_char_boundary(start.min(text.len())));
+            let start = start.min(text.len());
+            let mut end = start;
+            let mut letter = false;
+            for c in text[start..].chars() {
+                match tag_char(c) {
+                    TagChar::No => break,
+                    TagChar::Letter => letter = true,
+                    TagChar::Other => {}
+                }
+                end += c.len_utf8();
+            }
+            proptest::prop_assert_eq!(tag_run(&text, start), (end, letter));
         }
     }
 
