@@ -3,10 +3,11 @@
 use memchr::memchr2;
 
 /// The first `a` or `b` in `hay`, as `memchr2` finds it, for short
-/// distances (between CSV delimiters, between hash signs): 16 bytes at a
-/// time, inline, without `memchr`'s set-up per call, which cost more than
-/// the search itself on fields of a few dozen bytes; past 64 bytes,
-/// `memchr2`'s wide loop takes over.
+/// distances (between CSV delimiters, between hash signs): 32 bytes at a
+/// time (two SSE2 compares), inline, without `memchr`'s set-up per call,
+/// which cost more than the search itself on fields of a few dozen bytes;
+/// past 64 bytes, `memchr2`'s wide loop takes over. Fields of up to 32
+/// bytes (ids, times) take one step, and one predictable branch.
 #[inline(always)]
 pub(crate) fn find2(a: u8, b: u8, hay: &[u8]) -> Option<usize> {
     let mut i = 0;
@@ -16,21 +17,29 @@ pub(crate) fn find2(a: u8, b: u8, hay: &[u8]) -> Option<usize> {
             __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128,
             _mm_set1_epi8,
         };
-        while i + 16 <= hay.len() {
-            // SAFETY: SSE2 is part of x86-64, and the 16 bytes loaded
-            // (unaligned) are inside `hay`.
-            let hits = unsafe {
-                let v = _mm_loadu_si128(hay.as_ptr().add(i).cast::<__m128i>());
-                let (va, vb) = (_mm_set1_epi8(a as i8), _mm_set1_epi8(b as i8));
-                _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb)))
-            };
+        // SAFETY (both closures): SSE2 is part of x86-64, and callers load
+        // only 16 bytes inside `hay`.
+        let hits16 = |at: usize| unsafe {
+            let v = _mm_loadu_si128(hay.as_ptr().add(at).cast::<__m128i>());
+            let (va, vb) = (_mm_set1_epi8(a as i8), _mm_set1_epi8(b as i8));
+            _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb))) as u32
+        };
+        while i + 32 <= hay.len() {
+            let hits = hits16(i) | hits16(i + 16) << 16;
+            if hits != 0 {
+                return Some(i + hits.trailing_zeros() as usize);
+            }
+            i += 32;
+            if i >= 64 {
+                return memchr2(a, b, &hay[i..]).map(|j| i + j);
+            }
+        }
+        if i + 16 <= hay.len() {
+            let hits = hits16(i);
             if hits != 0 {
                 return Some(i + hits.trailing_zeros() as usize);
             }
             i += 16;
-            if i >= 64 {
-                return memchr2(a, b, &hay[i..]).map(|j| i + j);
-            }
         }
     }
     hay[i..]
@@ -55,6 +64,26 @@ pub(crate) fn non_digits(w: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn find2_finds_the_first_of_either_byte_at_every_distance() {
+        for len in 0..140 {
+            for at in 0..=len {
+                for (x, y) in [(b',', b'\n'), (b'\n', b',')] {
+                    let mut hay = vec![b'a'; len];
+                    if at < len {
+                        hay[at] = x;
+                    }
+                    // A later `y` must not be taken first.
+                    if at + 1 < len {
+                        hay[len - 1] = y;
+                    }
+                    let want = hay.iter().position(|&c| c == b',' || c == b'\n');
+                    assert_eq!(find2(b',', b'\n', &hay), want, "length {len}, at {at}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn the_first_non_digit_is_the_lowest_byte_flagged() {

@@ -63,7 +63,7 @@ static ASCII_CLASS: [TagChar; 128] = {
 /// Classifies the ASCII character `b` by R3 (any byte from 128 up is
 /// `No`: it is not a character on its own).
 #[inline]
-pub(crate) fn ascii_class(b: u8) -> TagChar {
+fn ascii_class(b: u8) -> TagChar {
     ASCII_CLASS
         .get(usize::from(b))
         .copied()
