@@ -498,6 +498,49 @@ mod tests {
     }
 
     #[test]
+    fn each_platform_key_alone_sends_a_record_past_the_tweet_reader() {
+        // One record per key of the tweet reader's shortcut in `dispatch`,
+        // holding that key and none of the others: each is read by its own
+        // platform, where the tweet reader would find no text (or, for the
+        // Mastodon status, the HTML and no author).
+        let s = JsonSchema::new(&Columns::default(), Layout::Lines);
+        let post = |f: &str| Ok(f.to_owned());
+        let not_a_post = Err(SkipReason::NotAPost);
+        let cases = [
+            (r#"{"data":[{"text":"a"}]}"#, post("a|-|-|-|false|None")),
+            (r#"{"meta":{"result_count":0}}"#, not_a_post.clone()),
+            (r#"{"tweet":{"full_text":"x"}}"#, post("x|-|-|-|false|None")),
+            (r#"{"did":"d","kind":"identity"}"#, not_a_post.clone()),
+            (r#"{"$type":"app.bsky.feed.like"}"#, not_a_post.clone()),
+            (
+                r#"{"uri":"at://did:x/app.bsky.feed.post/1","value":{"$type":"app.bsky.feed.post","text":"x"}}"#,
+                post("x|-|did:x|at://did:x/app.bsky.feed.post/1|false|None"),
+            ),
+            (
+                r#"{"account":{"id":"5"},"content":"<p>x &amp; y</p>"}"#,
+                post("x & y|-|5|-|false|None"),
+            ),
+            (
+                r#"{"reblog":{"content":"<p>y</p>"},"content":""}"#,
+                post("y|-|-|-|true|None"),
+            ),
+            (
+                r#"{"created_utc":1700000000,"selftext":"s"}"#,
+                post("s|1700000000|-|-|false|None"),
+            ),
+            (
+                r#"{"subreddit":"r","title":"t"}"#,
+                post("t|-|-|-|false|None"),
+            ),
+            (r#"{"delete":{"status":{"id":1}}}"#, not_a_post.clone()),
+            (r#"{"limit":{"track":5}}"#, not_a_post),
+        ];
+        for (line, want) in cases {
+            assert_eq!(read(&s, line), [(0, want)], "{line}");
+        }
+    }
+
+    #[test]
     fn a_line_holding_an_array_gives_one_record_per_element() {
         let s = JsonSchema::new(&Columns::default(), Layout::Lines);
         let got = read(
