@@ -7,7 +7,7 @@ use memchr::memchr2;
 /// time (two SSE2 compares), inline, without `memchr`'s set-up per call,
 /// which cost more than the search itself on fields of a few dozen bytes;
 /// past 64 bytes, `memchr2`'s wide loop takes over. Fields of up to 32
-/// bytes (ids, times) take one step, and one predictable branch.
+/// bytes (ids, times) take one step and one branch.
 #[inline(always)]
 pub(crate) fn find2(a: u8, b: u8, hay: &[u8]) -> Option<usize> {
     let mut i = 0;
@@ -17,8 +17,8 @@ pub(crate) fn find2(a: u8, b: u8, hay: &[u8]) -> Option<usize> {
             __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128,
             _mm_set1_epi8,
         };
-        // SAFETY (both closures): SSE2 is part of x86-64, and callers load
-        // only 16 bytes inside `hay`.
+        // SAFETY: SSE2 is part of x86-64, and every call below loads 16
+        // bytes inside `hay`.
         let hits16 = |at: usize| unsafe {
             let v = _mm_loadu_si128(hay.as_ptr().add(at).cast::<__m128i>());
             let (va, vb) = (_mm_set1_epi8(a as i8), _mm_set1_epi8(b as i8));
