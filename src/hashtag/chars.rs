@@ -126,7 +126,7 @@ pub(crate) fn ascii_run(bytes: &[u8], at: usize) -> (usize, bool) {
 #[inline]
 pub(crate) fn tag_char(c: char) -> TagChar {
     if c.is_ascii() {
-        return ASCII_CLASS[c as usize];
+        return ascii_class(c as u8);
     }
     if is_special(c) {
         return TagChar::Other;
