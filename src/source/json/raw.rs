@@ -232,15 +232,12 @@ pub(crate) fn value(raw: Raw<'_>) -> Option<Cow<'_, str>> {
 /// True for a value that means "yes": `true`, a non-zero number, or a string
 /// such as `"true"`, `"True"`, `"1"`, `"yes"`.
 pub(crate) fn truthy(raw: Raw<'_>) -> bool {
-    // JSON's own booleans, as flag columns nearly always hold them.
-    match raw.get() {
-        "false" | "null" => return false,
-        "true" => return true,
-        _ => {}
-    }
-    match text(raw) {
-        Some(v) => is_truthy(&v),
-        None => false,
+    // A number or `true`/`false` is its own text: read as written, without
+    // making it a `Cow` first (flag columns nearly always hold booleans).
+    match raw.get().as_bytes().first() {
+        Some(b'"') => text(raw).is_some_and(|v| is_truthy(&v)),
+        Some(b'{' | b'[' | b'n') | None => false,
+        Some(_) => is_truthy(raw.get()),
     }
 }
 
@@ -367,5 +364,22 @@ mod tests {
     #[test]
     fn truthy_spellings() {
         assert!(is_truthy("True") && is_truthy("1") && !is_truthy("0") && !is_truthy("False"));
+        // Raw values: booleans and numbers as written, strings by content.
+        for (json, yes) in [
+            ("true", true),
+            ("false", false),
+            ("1", true),
+            ("0", false),
+            ("2", true),
+            ("null", false),
+            ("\"yes\"", true),
+            ("\" True \"", true),
+            ("\"false\"", false),
+            ("\"\"", false),
+            ("{\"a\":true}", false),
+            ("[true]", false),
+        ] {
+            assert_eq!(truthy(Raw(json)), yes, "{json}");
+        }
     }
 }
