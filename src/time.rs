@@ -18,6 +18,8 @@ use chrono::format::ParseErrorKind;
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Offset, TimeZone};
 use chrono_tz::Tz;
 
+use crate::scan::non_digits;
+
 /// Seconds in a day.
 pub(crate) const DAY: i64 = 86_400;
 
@@ -388,7 +390,7 @@ impl TimeParser {
     /// result, faster on a run of times from the same day.
     pub(crate) fn parse_memo(&self, s: &str, memo: &mut DateMemo) -> Result<i64, TimeError> {
         if self.format.is_none()
-            && let Some(ts) = utc_seconds(s.trim_ascii().as_bytes(), memo)
+            && let Some(ts) = utc_seconds(trim_ends(s.as_bytes()), memo)
         {
             return Ok(ts);
         }
@@ -652,6 +654,16 @@ pub(crate) struct DateMemo {
     days: i64,
 }
 
+/// `b` without ASCII white space at its ends; nothing to trim (and no
+/// loop) when both ends are visible.
+#[inline]
+fn trim_ends(b: &[u8]) -> &[u8] {
+    match (b.first(), b.last()) {
+        (Some(f), Some(l)) if f.is_ascii_graphic() && l.is_ascii_graphic() => b,
+        _ => b.trim_ascii(),
+    }
+}
+
 /// The fast path of [`TimeParser::parse_iso`] for the layout most exports
 /// use, `YYYY-MM-DDTHH:MM:SSZ` (or a space for the `T`): fixed positions,
 /// the digits read as one word. `None` for anything else, including an
@@ -659,13 +671,7 @@ pub(crate) struct DateMemo {
 /// exactly as before.
 fn utc_seconds(b: &[u8], memo: &mut DateMemo) -> Option<i64> {
     let b: &[u8; 20] = b.try_into().ok()?;
-    if b[4] != b'-'
-        || b[7] != b'-'
-        || !matches!(b[10], b'T' | b' ')
-        || b[13] != b':'
-        || b[16] != b':'
-        || b[19] != b'Z'
-    {
+    if b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b' ') || b[19] != b'Z' {
         return None;
     }
     let digit = |i: usize| {
@@ -682,8 +688,32 @@ fn utc_seconds(b: &[u8], memo: &mut DateMemo) -> Option<i64> {
         *memo = DateMemo { date, days };
         days
     };
-    let secs = day_seconds(two(11)?, two(14)?, two(17)?).ok()?;
+    let (hour, minute, second) = clock(u64::from_le_bytes(b[11..19].try_into().ok()?))?;
+    let secs = day_seconds(hour, minute, second).ok()?;
     Some(days * DAY + secs)
+}
+
+/// `HH:MM:SS`, read as one little-endian word, as its three numbers: the
+/// colons checked and swapped for `0`s, the six digits checked at once
+/// ([`non_digits`]), then each pair's tens and units added in place (a
+/// byte's ten times its digit plus the next byte's digit is at most 99, so
+/// nothing carries between bytes).
+#[inline]
+fn clock(w: u64) -> Option<(u32, u32, u32)> {
+    const COLONS_AT: u64 = 0x0000_FF00_00FF_0000;
+    const COLONS: u64 = 0x0000_3A00_003A_0000;
+    const ZEROS: u64 = 0x3030_3030_3030_3030;
+    if w & COLONS_AT != COLONS {
+        return None;
+    }
+    let w = (w & !COLONS_AT) | (ZEROS & COLONS_AT);
+    if non_digits(w) != 0 {
+        return None;
+    }
+    let v = w - ZEROS;
+    let pairs = v * 10 + (v >> 8);
+    let at = |byte: u32| ((pairs >> (8 * byte)) & 0xFF) as u32;
+    Some((at(0), at(3), at(6)))
 }
 
 /// Seconds since midnight, after range checks. A leap second (`:60`) is
@@ -980,6 +1010,54 @@ fn shorten(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `clock` by reading the bytes one at a time.
+    fn clock_by_bytes(b: &[u8; 8]) -> Option<(u32, u32, u32)> {
+        if b[2] != b':' || b[5] != b':' {
+            return None;
+        }
+        let d = |i: usize| b[i].is_ascii_digit().then(|| u32::from(b[i] - b'0'));
+        let two = |i: usize| Some(d(i)? * 10 + d(i + 1)?);
+        Some((two(0)?, two(3)?, two(6)?))
+    }
+
+    #[test]
+    fn clock_reads_what_the_bytes_say() {
+        // Every pair of digits in every place.
+        for a in 0..100u32 {
+            for (h, m, s) in [(a, 0, 0), (0, a, 0), (0, 0, a), (a, 99 - a, a)] {
+                let text = format!("{h:02}:{m:02}:{s:02}");
+                let b: [u8; 8] = text.as_bytes().try_into().unwrap();
+                assert_eq!(clock(u64::from_le_bytes(b)), Some((h, m, s)), "{text}");
+            }
+        }
+        // Every byte value at every place of a valid time.
+        for at in 0..8 {
+            for v in 0..=255u8 {
+                let mut b = *b"23:59:60";
+                b[at] = v;
+                assert_eq!(clock(u64::from_le_bytes(b)), clock_by_bytes(&b), "{b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_fast_path_trims_as_the_general_one() {
+        let p = TimeParser::default();
+        let mut memo = DateMemo::default();
+        for s in [
+            "2024-03-08T00:00:10Z",
+            " 2024-03-08T00:00:10Z",
+            "2024-03-08T00:00:10Z\t",
+            "\u{a0}2024-03-08T00:00:10Z",
+            "2024-03-08 23:59:60Z",
+            "2024-03-08T24:00:00Z",
+            "2024-02-30T00:00:00Z",
+            "2024-03-08T00:0a:10Z",
+        ] {
+            assert_eq!(p.parse_memo(s, &mut memo).ok(), p.parse(s).ok(), "{s:?}");
+        }
+    }
 
     fn utc(s: &str) -> Result<i64, TimeError> {
         TimeParser::default().parse(s)
