@@ -165,6 +165,11 @@ pub(crate) struct Record<'a> {
     /// The first values kept, (slot, value), in the order met: `inline[..len]`.
     inline: [(usize, Raw<'a>); INLINE],
     len: usize,
+    /// For each slot below 64 whose bit is set in `present`, where in
+    /// `inline` its value is (`u8::MAX`: in `more`); meaningless for the
+    /// others. A look-up of a value held reads it at once instead of
+    /// searching the values in order.
+    index: [u8; 64],
     /// Values past the first [`INLINE`], or of slots from 64 on.
     more: Vec<(usize, Raw<'a>)>,
     /// Its text under a common name, once looked up (the platform is told
@@ -177,12 +182,16 @@ pub(crate) struct Record<'a> {
 /// five.
 const INLINE: usize = 12;
 
+// `Record::index` holds positions in `inline` as bytes, with `u8::MAX` free.
+const _: () = assert!(INLINE < u8::MAX as usize);
+
 impl Default for Record<'_> {
     fn default() -> Self {
         Record {
             present: 0,
             inline: [(0, Raw::NULL); INLINE],
             len: 0,
+            index: [u8::MAX; 64],
             more: Vec::new(),
             common_text: OnceCell::new(),
         }
@@ -200,9 +209,11 @@ impl<'a> Slots<'a> for Record<'a> {
             self.present |= bit;
             if let Some(free) = self.inline.get_mut(self.len) {
                 *free = (slot, value);
+                self.index[slot] = self.len as u8;
                 self.len += 1;
                 return;
             }
+            self.index[slot] = u8::MAX;
         } else if self.more.iter().any(|&(s, _)| s == slot) {
             return;
         }
@@ -220,12 +231,16 @@ impl<'a> Record<'a> {
     /// The raw value in slot `slot`.
     #[inline]
     pub(crate) fn at(&self, slot: usize) -> Option<Raw<'a>> {
-        if slot < 64 && self.present & (1u64 << slot) == 0 {
-            return None;
+        if slot < 64 {
+            if self.present & (1u64 << slot) == 0 {
+                return None;
+            }
+            if let Some(&(_, v)) = self.inline.get(usize::from(self.index[slot])) {
+                return Some(v);
+            }
         }
-        self.inline[..self.len]
+        self.more
             .iter()
-            .chain(&self.more)
             .find_map(|&(s, v)| (s == slot).then_some(v))
     }
 
