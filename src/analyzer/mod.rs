@@ -16,7 +16,7 @@
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -261,8 +261,11 @@ pub struct Activity {
 }
 
 /// Wall time spent in each stage of a run, for profiling (the CLI prints
-/// them with `--timings`). Stages overlap nothing: they run one after the
-/// other, each on all threads.
+/// them with `--timings`). Stages run one after the other, each on all
+/// threads, with one exception: a memory-mapped file's next window is
+/// parsed while the window before it goes through `ids`, `order` and
+/// `count`, so there `parse` (the wall time of the parsing alone) overlaps
+/// those three and the stages can add up to more than the run.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct Timings {
     /// Placing chunk starts in mapped files (quote parity, checks).
@@ -321,10 +324,20 @@ struct InputState {
     line: u64,
 }
 
+/// What the threads parsing chunks share with the rest of a run: held
+/// apart (and counted by reference) so that a mapped file's next window can
+/// be parsed while the run counts the one before it.
+#[derive(Default)]
+struct Workers {
+    /// Per worker thread: its numbering of spellings.
+    locals: Vec<Mutex<Local>>,
+    /// Emptied vectors of counted chunks, for the next window's chunks.
+    spare: Mutex<Vec<posts::Spare>>,
+}
+
 /// What a run accumulates over its inputs.
 struct Run<'w> {
-    /// Per worker thread: its numbering of spellings and authors.
-    locals: Vec<Mutex<Local>>,
+    workers: Arc<Workers>,
     dict: Dictionary,
     shards: Shards,
     /// Post ids seen, in [`SHARDS`] sets by `count::id_shard`.
@@ -339,8 +352,6 @@ struct Run<'w> {
     bucket_posts: Vec<u64>,
     /// The earliest and latest counted post times.
     span: Option<(i64, i64)>,
-    /// Emptied vectors of counted chunks, for the next window's chunks.
-    spare: Mutex<Vec<posts::Spare>>,
 }
 
 impl Run<'_> {
@@ -383,7 +394,10 @@ impl Analyzer {
     ) -> Result<TrendReport> {
         let threads = rayon::current_num_threads().max(1);
         let mut run = Run {
-            locals: (0..threads).map(|_| Mutex::default()).collect(),
+            workers: Arc::new(Workers {
+                locals: (0..threads).map(|_| Mutex::default()).collect(),
+                spare: Mutex::default(),
+            }),
             dict: Dictionary::new(threads),
             shards: Shards::default(),
             seen: (0..SHARDS).map(|_| IdSet::default()).collect(),
@@ -395,7 +409,6 @@ impl Analyzer {
             skipped: skipped.map(|w| ::csv::WriterBuilder::new().from_writer(w)),
             bucket_posts: Vec::new(),
             span: None,
-            spare: Mutex::default(),
         };
         if let Some(w) = &mut run.skipped {
             w.write_record(["file", "line", "byte_offset", "reason", "excerpt"])
@@ -435,7 +448,13 @@ impl Analyzer {
                 // tables are sorted (at 10M posts, 190 MB).
                 let authors = run.authors.bound();
                 drop(std::mem::take(&mut run.seen));
-                drop(std::mem::take(&mut run.spare));
+                drop(std::mem::take(
+                    &mut *run
+                        .workers
+                        .spare
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner),
+                ));
                 drop(std::mem::take(&mut run.authors.0));
                 let t = Instant::now();
                 let counts = run.shards.finish(&run.dict, authors);

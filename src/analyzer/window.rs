@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use super::posts::{ChunkPosts, excerpt_at};
-use super::{Analyzer, InputState, Run};
+use super::{Analyzer, InputState, Run, Workers};
 use crate::bucket::Bucketer;
 use crate::count::{self, ChunkView, Local, id_shard};
 use crate::diagnostics::{Diagnostics, Skip, SkipReason};
@@ -31,12 +31,12 @@ impl Analyzer {
         exact: bool,
         schema: &Schema,
         name: &str,
-        run: &Run<'_>,
+        keep_all: bool,
+        workers: &Workers,
     ) -> Vec<ChunkPosts> {
         let bucketer = Bucketer::new(self.config.bucket, self.config.zone);
-        let keep_all = run.skipped.is_some();
-        let locals = &run.locals;
-        let spares = &run.spare;
+        let locals = &workers.locals;
+        let spares = &workers.spare;
         starts
             .par_iter()
             .enumerate()
@@ -73,24 +73,13 @@ impl Analyzer {
             .collect()
     }
 
-    /// Takes parsed chunks in input order: numbers their lines, marks
-    /// duplicate ids (so the first copy is the one counted), gathers what
-    /// was skipped, then counts the posts in parallel. Returns where the
-    /// last chunk's records end, relative to `data`.
-    pub(super) fn count_chunks(
-        &self,
-        data: &[u8],
-        offset: u64,
-        starts: &[usize],
-        mut chunks: Vec<ChunkPosts>,
-        state: &mut InputState,
-        run: &mut Run<'_>,
-    ) -> Result<usize> {
-        let keep_all = run.skipped.is_some();
+    /// Gives what the threads met in parsed chunks global numbers (before
+    /// [`Analyzer::count_chunks`]; no chunk may be parsed meanwhile).
+    pub(super) fn number_chunks(&self, chunks: &mut [ChunkPosts], run: &mut Run<'_>) {
         let t = Instant::now();
-        // Global numbers for what the threads met in these chunks.
         {
             let locals: Vec<MutexGuard<'_, Local>> = run
+                .workers
                 .locals
                 .iter()
                 .map(|l| l.lock().unwrap_or_else(PoisonError::into_inner))
@@ -102,10 +91,29 @@ impl Analyzer {
         chunks
             .par_iter_mut()
             .for_each(|c| dict.globalize(c.thread, &mut c.tags.entries));
-        for chunk in &mut chunks {
+        for chunk in chunks {
             chunk.bucket_ids = chunk.buckets.iter().map(|&b| run.dict.bucket(b)).collect();
         }
-        let t = lap(&mut run.timings.number, t);
+        lap(&mut run.timings.number, t);
+    }
+
+    /// Takes numbered chunks ([`Analyzer::number_chunks`]) in input order:
+    /// numbers their lines, marks duplicate ids (so the first copy is the
+    /// one counted), gathers what was skipped, then counts the posts in
+    /// parallel. Chunks of a later window may be parsed meanwhile.
+    /// `done_with_data` is called once `data` is no longer read (before the
+    /// posts are counted).
+    pub(super) fn count_chunks(
+        &self,
+        data: &[u8],
+        offset: u64,
+        mut chunks: Vec<ChunkPosts>,
+        state: &mut InputState,
+        run: &mut Run<'_>,
+        done_with_data: impl FnOnce(),
+    ) -> Result<()> {
+        let keep_all = run.skipped.is_some();
+        let t = Instant::now();
         // Duplicate ids and author numbers: each thread takes a run of the
         // sets of ids and authors and walks, in input order, the posts that
         // parsing listed for it, so the first copy of an id is the one
@@ -235,10 +243,7 @@ impl Analyzer {
                 }));
             }
         }
-        let end = match (starts.last(), chunks.last()) {
-            (Some(s), Some(c)) => s + c.end,
-            _ => 0,
-        };
+        done_with_data();
         let t = lap(&mut run.timings.order, t);
         let views: Vec<ChunkView<'_>> = chunks
             .iter()
@@ -252,10 +257,14 @@ impl Analyzer {
             .collect();
         run.shards.count(&views);
         drop(views);
-        let spare = run.spare.get_mut().unwrap_or_else(PoisonError::into_inner);
-        spare.extend(chunks.into_iter().map(ChunkPosts::into_spare));
+        let spare = chunks.into_iter().map(ChunkPosts::into_spare);
+        run.workers
+            .spare
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .extend(spare);
         lap(&mut run.timings.count, t);
-        Ok(end)
+        Ok(())
     }
 }
 
