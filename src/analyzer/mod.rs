@@ -276,7 +276,8 @@ pub struct Timings {
     pub number: Duration,
     /// Marking duplicate ids and numbering authors.
     pub ids: Duration,
-    /// Line numbers, skipped rows and summaries, in input order.
+    /// Line numbers, skipped rows and summaries, in input order (and
+    /// handing a mapped window's pages back).
     pub order: Duration,
     /// Counting posts, uses and (cell, author) pairs per tag shard.
     pub count: Duration,
@@ -325,8 +326,8 @@ struct InputState {
 }
 
 /// What the threads parsing chunks share with the rest of a run: held
-/// apart (and counted by reference) so that a mapped file's next window can
-/// be parsed while the run counts the one before it.
+/// apart, behind an `Arc`, so that a task parsing a mapped file's next
+/// window can hold it while the run counts the window before.
 #[derive(Default)]
 struct Workers {
     /// Per worker thread: its numbering of spellings.
@@ -337,6 +338,7 @@ struct Workers {
 
 /// What a run accumulates over its inputs.
 struct Run<'w> {
+    /// Shared with the tasks that parse chunks.
     workers: Arc<Workers>,
     dict: Dictionary,
     shards: Shards,
