@@ -162,8 +162,9 @@ pub(crate) struct Record<'a> {
     /// Bit `s` set: slot `s` (below 64) holds a value. (A schema has 59
     /// slots, and one more for each user path not among them.)
     present: u64,
-    /// The first values kept, (slot, value), in the order met: `inline[..len]`.
-    inline: [(usize, Raw<'a>); INLINE],
+    /// The first values kept, in the order met: `inline[..len]` (`index`
+    /// says which slot's is where).
+    inline: [Raw<'a>; INLINE],
     len: usize,
     /// For each slot below 64 whose bit is set in `present`, where in
     /// `inline` its value is (`u8::MAX`: in `more`); meaningless for the
@@ -189,7 +190,7 @@ impl Default for Record<'_> {
     fn default() -> Self {
         Record {
             present: 0,
-            inline: [(0, Raw::NULL); INLINE],
+            inline: [Raw::NULL; INLINE],
             len: 0,
             index: [u8::MAX; 64],
             more: Vec::new(),
@@ -208,7 +209,7 @@ impl<'a> Slots<'a> for Record<'a> {
             }
             self.present |= bit;
             if let Some(free) = self.inline.get_mut(self.len) {
-                *free = (slot, value);
+                *free = value;
                 self.index[slot] = self.len as u8;
                 self.len += 1;
                 return;
@@ -235,7 +236,7 @@ impl<'a> Record<'a> {
             if self.present & (1u64 << slot) == 0 {
                 return None;
             }
-            if let Some(&(_, v)) = self.inline.get(usize::from(self.index[slot])) {
+            if let Some(&v) = self.inline.get(usize::from(self.index[slot])) {
                 return Some(v);
             }
         }
