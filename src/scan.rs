@@ -57,9 +57,12 @@ pub(crate) fn find2(a: u8, b: u8, hay: &[u8]) -> Option<usize> {
 #[inline(always)]
 pub(crate) fn non_digits(w: u64) -> u64 {
     const HIGH: u64 = 0xF0F0_F0F0_F0F0_F0F0;
-    const ZEROS: u64 = 0x3030_3030_3030_3030;
     ((w & HIGH) ^ ZEROS) | ((w.wrapping_add(0x0606_0606_0606_0606) & HIGH) ^ ZEROS)
 }
+
+/// Eight ASCII `0`s as one word: subtracted from a word of digits, it
+/// leaves each byte its digit's value.
+pub(crate) const ZEROS: u64 = 0x3030_3030_3030_3030;
 
 #[cfg(test)]
 mod tests {

@@ -18,7 +18,7 @@ use chrono::format::ParseErrorKind;
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Offset, TimeZone};
 use chrono_tz::Tz;
 
-use crate::scan::non_digits;
+use crate::scan::{ZEROS, non_digits};
 
 /// Seconds in a day.
 pub(crate) const DAY: i64 = 86_400;
@@ -702,7 +702,6 @@ fn utc_seconds(b: &[u8], memo: &mut DateMemo) -> Option<i64> {
 fn clock(w: u64) -> Option<(u32, u32, u32)> {
     const COLONS_AT: u64 = 0x0000_FF00_00FF_0000;
     const COLONS: u64 = 0x0000_3A00_003A_0000;
-    const ZEROS: u64 = 0x3030_3030_3030_3030;
     if w & COLONS_AT != COLONS {
         return None;
     }

@@ -12,7 +12,7 @@ use crate::count::{self, Local, PostParts, PostRecord, PostTags, RawTags, SHARDS
 use crate::diagnostics::{Diagnostics, Skip, SkipReason};
 use crate::error::Location;
 use crate::hashtag::hashtags;
-use crate::scan::non_digits;
+use crate::scan::{ZEROS, non_digits};
 use crate::source::{self, Fields, Schema, TagsFrom};
 use crate::time::DateMemo;
 
@@ -150,9 +150,6 @@ fn tail_of(w: u64, n: usize) -> u64 {
     let shift = 8 * (8 - n) as u32;
     (w << shift) | (ZEROS >> (64 - shift))
 }
-
-/// Eight ASCII `0`s as one little-endian word.
-const ZEROS: u64 = 0x3030_3030_3030_3030;
 
 /// Eight ASCII decimal digits, read as a little-endian word, as their
 /// number, a word at a time (the SWAR reduction of digit pairs, then quads,
