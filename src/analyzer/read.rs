@@ -84,9 +84,10 @@ impl Analyzer {
 
     /// Reads a memory-mapped file window by window. Chunk starts inside a
     /// window are guessed in parallel ([`split::starts`]) and checked
-    /// against where the previous chunk's records really ended; the pages of
-    /// each window are released once it is counted, so resident memory does
-    /// not grow with the file.
+    /// against where the previous chunk's records really ended. Each window
+    /// is parsed while the one before it is counted, and its pages are
+    /// released once its excerpts are taken, so resident memory does not
+    /// grow with the file.
     fn read_mapped(
         &self,
         map: &Mmap,
@@ -128,16 +129,15 @@ impl Analyzer {
             )?;
             return self.finish_input(state.name, &prepared.schema, before, run);
         };
-        let window = chunk.saturating_mul(WINDOW_CHUNKS);
         let keep_all = run.skipped.is_some();
         let workers = Arc::clone(&run.workers);
         let name = state.name.clone();
+        let cut = WindowCut {
+            window: chunk.saturating_mul(WINDOW_CHUNKS),
+            chunk,
+            ends,
+        };
         let parse = |pos: usize| {
-            let cut = WindowCut {
-                window,
-                chunk,
-                ends,
-            };
             self.parse_window(map, pos, cut, &prepared.schema, &name, keep_all, &workers)
         };
         let mut released = 0;
