@@ -335,3 +335,38 @@ fn html_escaped_text_is_decoded_once_before_extraction() {
     assert_eq!(totals(&r, "bcsm"), (1, 1, 1));
     assert_eq!(totals(&r, "lcsm"), (0, 0, 0));
 }
+
+/// Gives its bytes, then panics instead of reporting the end: a caller's
+/// reader behind `Input::from_reader` that fails on the thread reading it.
+struct PanicsAtEnd(std::io::Cursor<Vec<u8>>);
+
+impl std::io::Read for PanicsAtEnd {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.0.read(buf)?;
+        assert!(n > 0, "this test's reader panics on purpose at its end");
+        Ok(n)
+    }
+}
+
+#[test]
+fn a_reader_that_panics_is_an_error_not_a_short_count() {
+    // Past the 64 KiB read to sniff the format, so the panic is on the
+    // thread that reads batches, not the caller's.
+    let mut csv = String::from("id,created_at,text\n");
+    for i in 0..4000 {
+        csv += &format!("{i},2024-01-01T00:00:00Z,post number {i} #tag{}\n", i % 7);
+    }
+    assert!(csv.len() > 128 * 1024);
+    let input = hashtrend::Input::from_reader(
+        "panics.csv",
+        PanicsAtEnd(std::io::Cursor::new(csv.into_bytes())),
+    );
+    let err = hashtrend::AnalyzerBuilder::new()
+        .chunk_bytes(4096)
+        .build()
+        .run(vec![input])
+        .expect_err("a reader that panicked must not end the input quietly");
+    let message = err.to_string();
+    assert!(message.contains("panics.csv"), "{message}");
+    assert!(message.contains("stopped unexpectedly"), "{message}");
+}
