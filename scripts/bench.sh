@@ -20,6 +20,10 @@
 #   BASELINE  a git revision (e.g. a session's first commit): built into DATA_DIR and
 #             timed beside the current build on the same files, its output checked
 #             byte-identical (hashtrend_base, hashtrend_base_jsonl)    [none]
+#   PGO       1: also build the profile-guided binary (scripts/build-pgo.sh, trained
+#             on hashtrend sample's data, not on these files) and time it beside the
+#             plain build, its output checked byte-identical
+#             (hashtrend_pgo, hashtrend_pgo_t1, hashtrend_pgo_jsonl)  [0]
 #
 # Steps: cargo build --release --locked (and the BASELINE's); a Python venv in DATA_DIR with duckdb,
 # polars, pandas, pyarrow (and numpy if python3 lacks it); the memchr floor of
@@ -90,6 +94,12 @@ if [ -n "${BASELINE:-}" ]; then
   fi
 fi
 
+PGO_HT=
+if [ "${PGO:-0}" = 1 ]; then
+  echo "== scripts/build-pgo.sh"
+  PGO_HT=$(PGO_DIR="$DATA_DIR/pgo" "$REPO/scripts/build-pgo.sh")
+fi
+
 FLOOR=
 if [ -f "$SHARED/floor/Cargo.toml" ]; then
   if cargo build --release --locked -q --manifest-path "$SHARED/floor/Cargo.toml" \
@@ -157,7 +167,7 @@ h() {  # h NAME LABEL INPUT CMD...: time CMD with the shared harness
 hashtrend_to() {  # hashtrend_to NAME LABEL INPUT ARGS...: hashtrend count writing $OUT/NAME_LABEL.csv
   local name=$1 label=$2 input=$3; shift 3
   local o=$OUT/${name}_$label bin=$HT
-  case $name in hashtrend_base*) bin=$BASE_HT;; esac
+  case $name in hashtrend_base*) bin=$BASE_HT;; hashtrend_pgo*) bin=$PGO_HT;; esac
   rm -f "$o.csv" "$o.err"
   h "$name" "$label" "$input" bash -c 'o=$1; shift; exec "$@" > "$o.csv" 2> "$o.err"' _ "$o" \
     "$bin" count --bucket day --output csv "$@" "$input"
@@ -186,6 +196,11 @@ for round in $(seq "$RUNS"); do
       hashtrend_to hashtrend_base "$label" "$csv"
       [ "$JSONL" = 1 ] && hashtrend_to hashtrend_base_jsonl "$label" "$jsonl"
     fi
+    if [ -n "$PGO_HT" ]; then
+      hashtrend_to hashtrend_pgo "$label" "$csv"
+      hashtrend_to hashtrend_pgo_t1 "$label" "$csv" --threads 1
+      [ "$JSONL" = 1 ] && hashtrend_to hashtrend_pgo_jsonl "$label" "$jsonl"
+    fi
     [ -n "$FLOOR" ] && h floor_memchr "$label" "$csv" "$FLOOR" "$csv"
     has_peer duckdb_scan && peer duckdb_scan "$label" "$csv" "$SHARED/peers/duckdb_scan.py"
     has_peer duckdb && peer duckdb "$label" "$csv" "$SHARED/peers/duckdb_q.py"
@@ -212,6 +227,7 @@ CMDLINE="LABELS=\"$LABELS\" RUNS=$RUNS PEERS=\"$PEERS\""
 [ "$MAX_WAIT" = 60 ] || CMDLINE+=" MAX_WAIT=$MAX_WAIT"
 [ "$QUIET" = 0.15 ] || CMDLINE+=" QUIET=$QUIET"
 [ -n "$BASE_HT" ] && CMDLINE+=" BASELINE=$BASELINE"
+[ -n "$PGO_HT" ] && CMDLINE+=" PGO=1"
 CMDLINE+=" scripts/bench.sh"
 MD=$DATA_DIR/bench-$(date +%Y-%m-%d-%H%M%S).md
 "$PY" "$REPO/scripts/bench_report.py" report --repo "$REPO" --shared "$SHARED" --data-dir "$DATA_DIR" \

@@ -14,6 +14,8 @@ CSV --threads 1, JSON lines):
   * posts, occurrences and authors against a DuckDB query that counts distinct ids
     and authors per (day, tag) over the same regex extraction as peers/duckdb_q.py
     (the regex is read from that file).
+The baseline's and the profile-guided build's outputs must equal hashtrend's
+byte for byte.
 Exit status 1 if any check finds a difference or a timed command failed.
 """
 import argparse
@@ -28,8 +30,9 @@ import subprocess
 import sys
 from collections import defaultdict
 
-ORDER = ["hashtrend", "hashtrend_t1", "hashtrend_base", "floor_memchr", "duckdb_scan", "duckdb", "polars",
-         "pandas", "hashtrend_jsonl", "hashtrend_base_jsonl", "polars_jsonl"]
+ORDER = ["hashtrend", "hashtrend_t1", "hashtrend_base", "hashtrend_pgo", "hashtrend_pgo_t1", "floor_memchr",
+         "duckdb_scan", "duckdb", "polars", "pandas", "hashtrend_jsonl", "hashtrend_base_jsonl",
+         "hashtrend_pgo_jsonl", "polars_jsonl"]
 REF = {"csv": "hashtrend", "jsonl": "hashtrend_jsonl"}
 
 
@@ -247,6 +250,12 @@ def run_checks(a, labels, recs):
                 ("hashtrend_base", "hashtrend", f"hashtrend_base ({a.baseline})",
                  "byte-identical to hashtrend's output"),
                 ("hashtrend_base_jsonl", "hashtrend_jsonl", f"hashtrend_base_jsonl ({a.baseline})",
+                 "byte-identical to hashtrend_jsonl's output"),
+                ("hashtrend_pgo", "hashtrend", "hashtrend_pgo (profile-guided build)",
+                 "byte-identical to hashtrend's output"),
+                ("hashtrend_pgo_t1", "hashtrend", "hashtrend_pgo --threads 1",
+                 "byte-identical to hashtrend's output"),
+                ("hashtrend_pgo_jsonl", "hashtrend_jsonl", "hashtrend_pgo_jsonl (profile-guided build)",
                  "byte-identical to hashtrend_jsonl's output")]:
             path = os.path.join(out, f"{name}_{lab}.csv")
             if (name, lab) in recs and ref in digests and os.path.exists(path):
@@ -280,6 +289,9 @@ def desc(name, nproc, baseline=None):
         "hashtrend_base_jsonl": f"the baseline build ({baseline}) on the JSON lines",
         "hashtrend": f"`hashtrend count --bucket day --output csv` (default: {nproc} threads)",
         "hashtrend_t1": "same, `--threads 1`",
+        "hashtrend_pgo": "the profile-guided build (scripts/build-pgo.sh), same command on the CSV",
+        "hashtrend_pgo_t1": "the profile-guided build, `--threads 1`",
+        "hashtrend_pgo_jsonl": "the profile-guided build on the JSON lines",
         "hashtrend_jsonl": f"`hashtrend count --bucket day --output csv` on the JSON lines ({nproc} threads)",
         "floor_memchr": "memchr count of `#` and `\\n`, 1 thread (../shared/bench/floor)",
         "duckdb_scan": "DuckDB read_csv only (no regex), 2 threads",
@@ -353,24 +365,35 @@ def build_report(a, labels, recs, ck, info):
         if h and fl:
             L.append(f"- hashtrend takes {h / fl:.2f}x the single-thread memchr floor "
                      "(issue 4, 1M CSV: 2.5x; ambition 2x)")
+        p, p1 = med.get(("hashtrend_pgo", lab)), med.get(("hashtrend_pgo_t1", lab))
+        if p and p1:
+            L.append(f"- profile-guided build: `--threads 1` {p1:.3f} s, default {p:.3f} s: "
+                     f"speed-up {p1 / p:.2f}x")
         for peer, goal in [("polars", "8x at 1M, 5x at 10M"), ("duckdb", "20x at 1M"), ("polars_jsonl", "8x")]:
-            ref = "hashtrend_jsonl" if peer.endswith("jsonl") else "hashtrend"
-            if med.get((peer, lab)) and med.get((ref, lab)):
-                L.append(f"- {ref} is {med[(peer, lab)] / med[(ref, lab)]:.1f}x faster than {peer} "
-                         f"(issue 4: {goal})")
+            for ref in (["hashtrend_jsonl", "hashtrend_pgo_jsonl"] if peer.endswith("jsonl")
+                        else ["hashtrend", "hashtrend_pgo"]):
+                if med.get((peer, lab)) and med.get((ref, lab)):
+                    L.append(f"- {ref} is {med[(peer, lab)] / med[(ref, lab)]:.1f}x faster than {peer} "
+                             f"(issue 4: {goal})")
+        for pgo, ref in [("hashtrend_pgo", "hashtrend"), ("hashtrend_pgo_t1", "hashtrend_t1"),
+                         ("hashtrend_pgo_jsonl", "hashtrend_jsonl")]:
+            if med.get((pgo, lab)) and med.get((ref, lab)):
+                L.append(f"- {pgo} against {ref}: {med[(ref, lab)]:.3f} -> {med[(pgo, lab)]:.3f} s, "
+                         f"{med[(ref, lab)] / med[(pgo, lab)]:.2f}x faster")
         for base, ref in [("hashtrend_base", "hashtrend"), ("hashtrend_base_jsonl", "hashtrend_jsonl")]:
             if med.get((base, lab)) and med.get((ref, lab)):
                 L.append(f"- {ref} against the baseline ({a.baseline}): {med[(base, lab)]:.3f} -> "
                          f"{med[(ref, lab)]:.3f} s, {med[(base, lab)] / med[(ref, lab)]:.2f}x faster")
-        s10 = st.get(("hashtrend", lab))
-        if lab == "10m" and s10:
-            L.append(f"- peak RSS at 10m: {s10['rss']:.0f} MB (issue 4: under 400 MB)")
+        for name in ["hashtrend", "hashtrend_pgo"]:
+            s10 = st.get((name, lab))
+            if lab == "10m" and s10:
+                L.append(f"- {name} peak RSS at 10m: {s10['rss']:.0f} MB (issue 4: under 400 MB)")
         L.append("")
     if "1m" in labels and "10m" in labels:
         L += ["10m / 1m median time:", ""]
         for name in ORDER:
             if med.get((name, "1m")) and med.get((name, "10m")):
-                goal = " (issue 4: at most 10.5x)" if name == "hashtrend" else ""
+                goal = " (issue 4: at most 10.5x)" if name in ("hashtrend", "hashtrend_pgo") else ""
                 L.append(f"- {name}: {med[(name, '10m')] / med[(name, '1m')]:.2f}x{goal}")
         L.append("")
     if dirty_any:
