@@ -240,12 +240,28 @@ impl Analyzer {
                 }
             }
         });
-        self.read_batches(rx, Some(spare_tx), base, &prepared.schema, &mut state, run)?;
-        // Every batch was taken, so the reader has left its loop: joined,
-        // it leaves no thread behind (a library caller may run many
-        // inputs). After an error (strict mode) it is not waited for: it
-        // may be reading a slow stream, and it ends at its next batch, when
-        // the channel is found closed, or with the process.
+        let mut read_failed = false;
+        let batches = rx.iter().inspect(|b| read_failed |= b.is_err());
+        let counted = self.read_batches(
+            batches,
+            Some(spare_tx),
+            base,
+            &prepared.schema,
+            &mut state,
+            run,
+        );
+        // Once every batch is taken, or the reader has sent its error, it
+        // has left its loop: joined, it leaves no thread behind (a library
+        // caller may run many inputs). After an error in counting (strict
+        // mode) it is not waited for: it may be reading a slow stream, and
+        // it ends at its next batch, when the channel is found closed, or
+        // with the process.
+        if let Err(e) = counted {
+            if read_failed {
+                let _ = reader.join();
+            }
+            return Err(e);
+        }
         if reader.join().is_err() {
             let gone = io::Error::other("the thread reading the input stopped unexpectedly");
             return Err(source::read_error(gone, &state.name));

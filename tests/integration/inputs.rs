@@ -336,6 +336,17 @@ fn html_escaped_text_is_decoded_once_before_extraction() {
     assert_eq!(totals(&r, "lcsm"), (0, 0, 0));
 }
 
+/// A CSV of `rows` posts, longer than the 64 KiB read to sniff the format
+/// when `rows` is in the thousands, so the rest is read by the thread that
+/// reads batches.
+fn long_csv(rows: usize) -> Vec<u8> {
+    let mut csv = String::from("id,created_at,text\n");
+    for i in 0..rows {
+        csv += &format!("{i},2024-01-01T00:00:00Z,post number {i} #tag{}\n", i % 7);
+    }
+    csv.into_bytes()
+}
+
 /// Gives its bytes, then panics instead of reporting the end: a caller's
 /// reader behind `Input::from_reader` that fails on the thread reading it.
 struct PanicsAtEnd(std::io::Cursor<Vec<u8>>);
@@ -348,25 +359,49 @@ impl std::io::Read for PanicsAtEnd {
     }
 }
 
-#[test]
-fn a_reader_that_panics_is_an_error_not_a_short_count() {
-    // Past the 64 KiB read to sniff the format, so the panic is on the
-    // thread that reads batches, not the caller's.
-    let mut csv = String::from("id,created_at,text\n");
-    for i in 0..4000 {
-        csv += &format!("{i},2024-01-01T00:00:00Z,post number {i} #tag{}\n", i % 7);
+/// Gives its bytes, then an I/O error (a network share gone, a truncated
+/// download behind a decoder).
+struct FailsAtEnd(std::io::Cursor<Vec<u8>>);
+
+impl std::io::Read for FailsAtEnd {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self.0.read(buf)? {
+            0 => Err(std::io::Error::other("the share went away")),
+            n => Ok(n),
+        }
     }
-    assert!(csv.len() > 128 * 1024);
-    let input = hashtrend::Input::from_reader(
-        "panics.csv",
-        PanicsAtEnd(std::io::Cursor::new(csv.into_bytes())),
-    );
-    let err = hashtrend::AnalyzerBuilder::new()
+}
+
+fn run_reader(
+    name: &str,
+    reader: impl std::io::Read + Send + 'static,
+) -> hashtrend::Result<TrendReport> {
+    hashtrend::AnalyzerBuilder::new()
         .chunk_bytes(4096)
         .build()
-        .run(vec![input])
+        .run(vec![hashtrend::Input::from_reader(name, reader)])
+}
+
+#[test]
+fn a_reader_that_panics_is_an_error_not_a_short_count() {
+    let csv = long_csv(4000);
+    assert!(csv.len() > 128 * 1024);
+    let err = run_reader("panics.csv", PanicsAtEnd(std::io::Cursor::new(csv)))
         .expect_err("a reader that panicked must not end the input quietly");
     let message = err.to_string();
     assert!(message.contains("panics.csv"), "{message}");
     assert!(message.contains("stopped unexpectedly"), "{message}");
+}
+
+#[test]
+fn a_read_error_midway_is_an_error_naming_the_input() {
+    let csv = long_csv(4000);
+    // The same bytes read to their end count all 4000 posts.
+    let whole = run_reader("whole.csv", std::io::Cursor::new(csv.clone())).unwrap();
+    assert_eq!(whole.summary().posts, 4000);
+    let err = run_reader("share.csv", FailsAtEnd(std::io::Cursor::new(csv)))
+        .expect_err("a read error must not end the input quietly");
+    let message = err.to_string();
+    assert!(message.contains("share.csv"), "{message}");
+    assert!(message.contains("the share went away"), "{message}");
 }
