@@ -380,6 +380,21 @@ mod tests {
         assert_eq!(rec.at(80), None);
         rec.clear();
         assert!((0..81).all(|s| rec.at(s).is_none()));
+        // Refilled in the reverse order, the slots first kept inline now
+        // come last, past the inline values: what they held before is
+        // another slot's now.
+        let again: Vec<String> = (0..80).map(|i| format!("again {i}")).collect();
+        for &s in order.iter().rev() {
+            rec.keep(s, Raw::from_checked(&again[s]));
+        }
+        for (s, v) in again.iter().enumerate() {
+            assert_eq!(
+                rec.at(s).map(Raw::get),
+                Some(v.as_str()),
+                "slot {s} refilled"
+            );
+        }
+        rec.clear();
         rec.keep(70, Raw::from_checked("1"));
         rec.keep(3, Raw::from_checked("2"));
         assert_eq!(
