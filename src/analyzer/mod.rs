@@ -263,8 +263,8 @@ pub struct Activity {
 /// Wall time spent in each stage of a run, for profiling (the CLI prints
 /// them with `--timings`). Stages run one after the other, each on all
 /// threads, with one exception: a memory-mapped file's next window is
-/// parsed while the window before it goes through `ids`, `order` and
-/// `count`, so there `parse` (the wall time of the parsing alone) overlaps
+/// split and parsed while the window before it goes through `ids`, `order`
+/// and `count`, so there `split` and `parse` (their own wall time) overlap
 /// those three and the stages can add up to more than the run.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct Timings {

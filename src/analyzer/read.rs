@@ -146,11 +146,7 @@ impl Analyzer {
             run.timings.split += w.split;
             run.timings.parse += w.parse;
             self.number_chunks(&mut w.chunks, run);
-            let end = match (w.starts.last(), w.chunks.last()) {
-                (Some(s), Some(c)) => s + c.end,
-                _ => 0,
-            };
-            let after = w.pos + end.max(1);
+            let after = w.pos + w.end.max(1);
             // Nothing before `after` is read again once duplicates and
             // skipped rows have their excerpts.
             let upto = after.min(map.len()) / PAGE * PAGE;
@@ -351,9 +347,13 @@ impl Analyzer {
             chunks.extend(parse(&exact));
             starts.extend(exact);
         }
+        let end = match (starts.last(), chunks.last()) {
+            (Some(s), Some(c)) => s + c.end,
+            _ => 0,
+        };
         Parsed {
             pos,
-            starts,
+            end,
             chunks,
             split,
             parse: t.elapsed() - split,
@@ -432,8 +432,8 @@ struct WindowCut {
 struct Parsed {
     /// Where the window starts in the file.
     pos: usize,
-    /// Its chunks' starts, relative to `pos`.
-    starts: Vec<usize>,
+    /// Where its last record ends, relative to `pos`.
+    end: usize,
     chunks: Vec<ChunkPosts>,
     /// Time spent placing chunk starts, and parsing.
     split: Duration,
