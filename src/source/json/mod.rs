@@ -55,6 +55,7 @@ use crate::source::{
 use raw::Raw;
 pub(crate) use raw::is_truthy;
 pub(crate) use record::{KEY_NAMES, Key, KeyIndex, Post, Record, TextKind, not_a_post};
+use walk::Shape;
 
 /// How a JSON input holds its records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -225,15 +226,16 @@ impl JsonSchema {
 
     /// Reads the record `json` (one object), calling `emit` once per post
     /// it holds (several for a v2 response page), or once with why it was
-    /// left out.
+    /// left out. `shape` is the layout of the input's records so far.
     fn record<'a>(
         &self,
         json: &'a str,
         lossy: bool,
+        shape: &mut Shape,
         emit: &mut dyn FnMut(Result<Fields<'a>, Bad>),
     ) {
         let mut rec = Record::default();
-        match self.pick_into(json, &mut rec) {
+        match raw::pick_shaped(json, |k| self.slots.get(k), &mut rec, shape) {
             Ok(()) => self.dispatch(&rec, None, lossy, emit),
             Err(e) => emit(Err(invalid(&e))),
         }
@@ -317,12 +319,13 @@ impl JsonSchema {
         bytes: &[u8],
         at: RecordPos,
         valid: bool,
+        shape: &mut Shape,
         f: &mut impl FnMut(RecordPos, Result<Fields<'_>, Bad>),
     ) {
         let mut lossy = false;
         let text = decode(Cow::Borrowed(bytes), valid, &mut lossy);
         if !text.starts_with('[') {
-            return self.record(&text, lossy, &mut |r| f(at, r));
+            return self.record(&text, lossy, shape, &mut |r| f(at, r));
         }
         // A line holding an array: one record per element. Offsets into a
         // line that was not UTF-8 (and was decoded as Windows-1252) are not
@@ -343,7 +346,7 @@ impl JsonSchema {
             match scan::next_value(text.as_bytes(), pos, true) {
                 scan::Next::Value(r) => {
                     let at = place(&r);
-                    self.record(&text[r.clone()], lossy, &mut |x| f(at, x));
+                    self.record(&text[r.clone()], lossy, shape, &mut |x| f(at, x));
                     pos = r.end;
                 }
                 scan::Next::Cut(r) => {
@@ -382,6 +385,7 @@ impl JsonSchema {
         let mut pos = 0;
         let mut line = 0u64;
         let mut utf8 = Utf8Ahead::default();
+        let mut shape = Shape::default();
         while pos < limit.min(chunk.len()) {
             let end = memchr::memchr(b'\n', &chunk[pos..]).map_or(chunk.len(), |i| pos + i + 1);
             let start = pos;
@@ -399,7 +403,7 @@ impl JsonSchema {
                 line: line - u64::from(chunk[end - 1] == b'\n'),
             };
             let valid = utf8.valid(chunk, at.offset, at.end);
-            self.records(trimmed, at, valid, f);
+            self.records(trimmed, at, valid, &mut shape, f);
         }
         Scanned {
             lines: line,
@@ -413,6 +417,7 @@ impl JsonSchema {
         f: &mut impl FnMut(RecordPos, Result<Fields<'_>, Bad>),
     ) -> u64 {
         let lines = |b: &[u8]| memchr::memchr_iter(b'\n', b).count() as u64;
+        let mut shape = Shape::default();
         let mut pos = 0;
         let mut line = 0u64;
         let mut counted = 0;
@@ -430,7 +435,7 @@ impl JsonSchema {
                 line,
             };
             if whole {
-                self.records(&chunk[range.clone()], at, false, f);
+                self.records(&chunk[range.clone()], at, false, &mut shape, f);
             } else {
                 f(at, Err(cut()));
             }

@@ -155,6 +155,33 @@ pub(crate) fn pick_with<'a, S: Slots<'a> + ?Sized>(
     de.end()
 }
 
+/// [`pick_with`] for the objects of one input in turn: an object laid out as
+/// the one before it is read by `shape` (see [`walk::Shape`]), any other
+/// walked, and its layout learned.
+pub(crate) fn pick_shaped<'a, S: Slots<'a> + ?Sized>(
+    json: &'a str,
+    slot: impl Fn(&str) -> Option<usize>,
+    out: &mut S,
+    shape: &mut walk::Shape,
+) -> Result<(), serde_json::Error> {
+    if shape.read(json, |i, value| out.keep(i, Raw(value))) {
+        return Ok(());
+    }
+    out.clear();
+    let walked = shape.learn(json, &slot, |key, value| {
+        if let Some(i) = slot(key) {
+            out.keep(i, Raw(value));
+        }
+    });
+    if walked {
+        return Ok(());
+    }
+    out.clear();
+    let mut de = serde_json::Deserializer::from_str(json);
+    Pick { slot, out }.deserialize(&mut de)?;
+    de.end()
+}
+
 /// Looks up `keys` in the JSON object `json`, filling `out[i]` with the raw
 /// value of `keys[i]`. Errors when `json` is not a single JSON object.
 pub(crate) fn pick<'a>(

@@ -23,6 +23,14 @@ const MAX_DEPTH: usize = 64;
 /// is not valid JSON or holds what the walk does not take (see the module
 /// docs); then the calls made so far mean nothing.
 pub(crate) fn object<'a>(json: &'a str, mut keep: impl FnMut(&'a str, &'a str)) -> bool {
+    members(json, |key, value| {
+        // Both ends of each are ASCII bytes of `json`: char boundaries.
+        keep(&json[key], &json[value]);
+    })
+}
+
+/// [`object`], giving the byte ranges of each member's key and value.
+fn members(json: &str, mut each: impl FnMut(Range<usize>, Range<usize>)) -> bool {
     let mut w = Walk {
         b: json.as_bytes(),
         i: 0,
@@ -32,13 +40,132 @@ pub(crate) fn object<'a>(json: &'a str, mut keep: impl FnMut(&'a str, &'a str)) 
         return false;
     }
     let walked = w.nested_with(1, |key, value| {
-        // Both ends of each are ASCII bytes of `json`: char boundaries.
         if let Some(key) = key {
-            keep(&json[key], &json[value]);
+            each(key, value);
         }
     });
     w.space();
     walked.is_some() && w.i == w.b.len()
+}
+
+/// The layout of the last object [`Shape::learn`] walked: the bytes around
+/// each member's value (the braces, keys, colons, commas and white space)
+/// and the slot of each key. The lines of an export nearly always repeat
+/// one layout, so the next object is read by comparing those bytes and
+/// checking only the values, without reading a key or looking one up.
+///
+/// An object read this way gives exactly what [`object`] gives: its bytes
+/// between the values are those of an object the walk took, and its values
+/// are checked by the walk's own code at the same depth.
+#[derive(Debug, Default)]
+pub(crate) struct Shape {
+    /// The bytes before each member's value, back to back (the first from
+    /// the object's first byte), then those after the last value.
+    text: Vec<u8>,
+    /// Where in `text` the bytes before each value end.
+    ends: Vec<usize>,
+    /// The slot of each member's key, when it has one.
+    slots: Vec<Option<usize>>,
+    learned: bool,
+    /// Objects in a row that did not have the shape, and objects since the
+    /// last try once that has happened often.
+    misses: u32,
+    skipped: u32,
+    /// Member ranges of the object walked, reused.
+    scratch: Vec<(Range<usize>, Range<usize>)>,
+}
+
+/// Misses in a row after which the shape is tried only once in
+/// [`Shape::RETRY`] objects: a file whose objects vary pays little for it.
+const MISSES: u32 = 8;
+
+impl Shape {
+    /// Objects between tries once the shape keeps missing.
+    const RETRY: u32 = 64;
+
+    /// Reads `json` by the shape, calling `keep(slot, value)` as [`object`]
+    /// would call `keep(key, value)` for each key with a slot. False when
+    /// `json` does not have the shape (the calls made mean nothing then) or
+    /// the shape is not worth trying now.
+    pub(crate) fn read<'a>(&mut self, json: &'a str, mut keep: impl FnMut(usize, &'a str)) -> bool {
+        if !self.learned {
+            return false;
+        }
+        if self.misses >= MISSES {
+            self.skipped += 1;
+            if self.skipped < Self::RETRY {
+                return false;
+            }
+            self.skipped = 0;
+        }
+        let b = json.as_bytes();
+        let mut w = Walk { b, i: 0 };
+        let mut from = 0;
+        for (&end, &slot) in self.ends.iter().zip(&self.slots) {
+            let around = &self.text[from..end];
+            if !starts_with(&b[w.i..], around) {
+                self.misses += 1;
+                return false;
+            }
+            w.i += around.len();
+            from = end;
+            let start = w.i;
+            // The depth of an object's members, as the walk reads them.
+            if w.value(1).is_none() {
+                self.misses += 1;
+                return false;
+            }
+            if let Some(slot) = slot {
+                // Both ends are next to ASCII bytes of `json`.
+                let Some(value) = json.get(start..w.i) else {
+                    self.misses += 1;
+                    return false;
+                };
+                keep(slot, value);
+            }
+        }
+        let tail = &self.text[from..];
+        if b.len() - w.i != tail.len() || !starts_with(&b[w.i..], tail) {
+            self.misses += 1;
+            return false;
+        }
+        self.misses = 0;
+        true
+    }
+
+    /// Walks `json` as [`object`] does, calling `keep(key, value)`, and
+    /// learns its shape when the walk takes it (the slots of its keys from
+    /// `slot`).
+    pub(crate) fn learn<'a>(
+        &mut self,
+        json: &'a str,
+        slot: impl Fn(&str) -> Option<usize>,
+        mut keep: impl FnMut(&'a str, &'a str),
+    ) -> bool {
+        let mut found = std::mem::take(&mut self.scratch);
+        found.clear();
+        let walked = members(json, |key, value| {
+            keep(&json[key.clone()], &json[value.clone()]);
+            found.push((key, value));
+        });
+        if walked {
+            self.text.clear();
+            self.ends.clear();
+            self.slots.clear();
+            let mut at = 0;
+            for (key, value) in &found {
+                self.text
+                    .extend_from_slice(&json.as_bytes()[at..value.start]);
+                self.ends.push(self.text.len());
+                self.slots.push(slot(&json[key.clone()]));
+                at = value.end;
+            }
+            self.text.extend_from_slice(&json.as_bytes()[at..]);
+            self.learned = true;
+        }
+        self.scratch = found;
+        walked
+    }
 }
 
 /// A position in the bytes of the object walked.
@@ -225,6 +352,31 @@ impl Walk<'_> {
                 _ => return None,
             }
         }
+    }
+}
+
+/// `b.starts_with(head)`, inline for the few bytes between two values (a
+/// call to `memcmp` each cost more than the comparison).
+#[inline(always)]
+fn starts_with(b: &[u8], head: &[u8]) -> bool {
+    let n = head.len();
+    if n > 16 || b.len() < n {
+        return b.starts_with(head);
+    }
+    // Two words, overlapping when `n` < 16, or two half words, and so on.
+    fn word<const N: usize>(s: &[u8], at: usize) -> [u8; N] {
+        let mut w = [0; N];
+        w.copy_from_slice(&s[at..at + N]);
+        w
+    }
+    match n {
+        8..=16 => {
+            word::<8>(b, 0) == word::<8>(head, 0) && word::<8>(b, n - 8) == word::<8>(head, n - 8)
+        }
+        4..=7 => {
+            word::<4>(b, 0) == word::<4>(head, 0) && word::<4>(b, n - 4) == word::<4>(head, n - 4)
+        }
+        _ => b[..n] == *head,
     }
 }
 
@@ -420,6 +572,109 @@ mod tests {
             })
     }
 
+    /// Slots of a few key names, as a schema gives them.
+    fn slot(key: &str) -> Option<usize> {
+        ["id", "text", "a", "b", "ab"]
+            .iter()
+            .position(|k| *k == key)
+    }
+
+    /// What the walk keeps of `json`: (slot, value) of each member with a
+    /// slot, in order; `None` when it gives up.
+    fn kept(json: &str) -> Option<Vec<(usize, &str)>> {
+        let members = walked(json)?;
+        Some(
+            members
+                .into_iter()
+                .filter_map(|(k, v)| Some((slot(k)?, v)))
+                .collect(),
+        )
+    }
+
+    /// What `shape` keeps of `json`, or `None` when it does not read it.
+    fn read<'a>(shape: &mut Shape, json: &'a str) -> Option<Vec<(usize, &'a str)>> {
+        let mut got = Vec::new();
+        shape.read(json, |i, v| got.push((i, v))).then_some(got)
+    }
+
+    /// Learns `first`, then checks that what the shape reads of `next` is
+    /// what the walk keeps of it (and that it reads nothing the walk
+    /// refuses); true when it read `next`.
+    fn shape_agrees(first: &str, next: &str) -> bool {
+        let mut shape = Shape::default();
+        let mut learned = Vec::new();
+        let walked = shape.learn(first, slot, |k, v| learned.extend(slot(k).map(|i| (i, v))));
+        assert_eq!(walked, kept(first).is_some(), "{first:?}");
+        if walked {
+            assert_eq!(Some(learned), kept(first), "{first:?}");
+        }
+        match read(&mut shape, next) {
+            Some(got) => {
+                assert_eq!(Some(got), kept(next), "{first:?} then {next:?}");
+                true
+            }
+            None => false,
+        }
+    }
+
+    #[test]
+    fn a_shape_reads_lines_laid_out_alike() {
+        let first =
+            r##"{"id": 1, "created_at": "2024-03-08T00:00:10Z", "text": "#BCSM", "ab": false}"##;
+        // The same layout: read, whatever the values.
+        for next in [
+            first,
+            r##"{"id": 1765000000000000000, "created_at": "", "text": "a \"q\" \u00e9 #T1D", "ab": true}"##,
+            r##"{"id": null, "created_at": {"x": [1, {"y": null}]}, "text": [], "ab": -1.5e+3}"##,
+        ] {
+            assert!(shape_agrees(first, next), "{next:?}");
+        }
+        // Another layout, or values the walk refuses: not read.
+        for next in [
+            r##"{"id": 1, "text": "#BCSM", "created_at": "2024", "ab": false}"##,
+            r##"{"id":1, "created_at": "2024", "text": "#BCSM", "ab": false}"##,
+            r##"{"id": 1, "created_at": "2024", "text": "#BCSM", "ab": false} "##,
+            r##"{"id": 1, "created_at": "2024", "text": "#BCSM", "ab": false, "b": 2}"##,
+            r##"{"id": 1, "created_at": "2024", "text": "#BCSM"}"##,
+            r##"{"id": 01, "created_at": "2024", "text": "#BCSM", "ab": false}"##,
+            r##"{"id": 1, "created_at": "20\x24", "text": "#BCSM", "ab": false}"##,
+            "{\"id\": 1, \"created_at\": \"2024\", \"text\": \"#BC\u{1}SM\", \"ab\": false}",
+            r##"{"id": 1 2, "created_at": "2024", "text": "#BCSM", "ab": false}"##,
+            r##"{"id": 1, "created_at": "2024", "text": "#BCSM", "ab": fals}"##,
+            "",
+            "{",
+        ] {
+            assert!(!shape_agrees(first, next), "{next:?}");
+        }
+        // Nesting as deep as the walk follows, and deeper.
+        for depth in 60..68 {
+            let next = format!("{{\"a\": {}{}}}", "[".repeat(depth), "]".repeat(depth));
+            assert_eq!(shape_agrees(r#"{"a": 1}"#, &next), kept(&next).is_some());
+        }
+        // An object without members has a shape too.
+        assert!(shape_agrees("{}", "{}"));
+        assert!(!shape_agrees("{}", "{ }"));
+        // Nothing is learned from what the walk refuses.
+        assert!(!shape_agrees("{\"a\":}", "{\"a\":}"));
+    }
+
+    #[test]
+    fn a_shape_that_keeps_missing_is_tried_less_often() {
+        let mut shape = Shape::default();
+        assert!(shape.learn(r#"{"a": 1}"#, slot, |_, _| {}));
+        for _ in 0..MISSES {
+            assert!(read(&mut shape, r#"{"b": 1}"#).is_none());
+        }
+        // Now one object in RETRY is tried; once one is read, every one is
+        // tried again.
+        let retry = Shape::RETRY as usize;
+        let tries: Vec<bool> = (0..2 * retry)
+            .map(|_| read(&mut shape, r#"{"a": 2}"#).is_some())
+            .collect();
+        assert!(tries[..retry - 1].iter().all(|&t| !t));
+        assert!(tries[retry - 1..].iter().all(|&t| t));
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(6000))]
         #[test]
@@ -450,6 +705,41 @@ mod tests {
             more.insert(at, byte);
             if let Ok(more) = String::from_utf8(more) {
                 agrees(&more);
+            }
+        }
+
+        /// A shape learned from one object reads another exactly as the
+        /// walk would: the same object, the same with a value replaced by
+        /// any JSON piece, or damaged by a byte cut or added.
+        #[test]
+        fn a_shape_reads_what_the_walk_keeps(
+            json in objects(),
+            piece in json_pieces(),
+            member in 0usize..8,
+            at in 0usize..1000,
+            byte in proptest::sample::select(b"{}[],:\"\\ 0-.eE\n\x01atn".to_vec()),
+        ) {
+            proptest::prop_assert!(shape_agrees(&json, &json), "{json:?}");
+            // One member's value replaced.
+            if let Some(members) = walked(&json).filter(|m| !m.is_empty()) {
+                let (_, value) = members[member % members.len()];
+                let start = value.as_ptr() as usize - json.as_ptr() as usize;
+                let other = format!("{}{piece}{}", &json[..start], &json[start + value.len()..]);
+                shape_agrees(&json, &other);
+            }
+            if json.is_empty() {
+                return Ok(());
+            }
+            let mut cut = json.clone().into_bytes();
+            let at = at % cut.len();
+            cut.remove(at);
+            if let Ok(cut) = String::from_utf8(cut) {
+                shape_agrees(&json, &cut);
+            }
+            let mut more = json.clone().into_bytes();
+            more.insert(at, byte);
+            if let Ok(more) = String::from_utf8(more) {
+                shape_agrees(&json, &more);
             }
         }
     }
