@@ -337,6 +337,7 @@ impl Local {
     ///
     /// `entry(set, post, entry)` is called for each entry, in order, with
     /// the [`SHARDS`] set of its key (the shard that will count it).
+    #[inline(always)]
     pub fn number_posts(
         &mut self,
         raw: &RawTags,
