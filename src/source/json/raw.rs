@@ -146,6 +146,17 @@ pub(crate) fn pick_with<'a, S: Slots<'a> + ?Sized>(
             out.keep(i, Raw(value));
         }
     });
+    unless_walked(walked, json, slot, out)
+}
+
+/// Done when the walk took `json`; else serde_json reads it into `out`
+/// (emptied of what the walk kept) or says what is wrong.
+fn unless_walked<'a, S: Slots<'a> + ?Sized>(
+    walked: bool,
+    json: &'a str,
+    slot: impl Fn(&str) -> Option<usize>,
+    out: &mut S,
+) -> Result<(), serde_json::Error> {
     if walked {
         return Ok(());
     }
@@ -173,13 +184,7 @@ pub(crate) fn pick_shaped<'a, S: Slots<'a> + ?Sized>(
             out.keep(i, Raw(value));
         }
     });
-    if walked {
-        return Ok(());
-    }
-    out.clear();
-    let mut de = serde_json::Deserializer::from_str(json);
-    Pick { slot, out }.deserialize(&mut de)?;
-    de.end()
+    unless_walked(walked, json, slot, out)
 }
 
 /// Looks up `keys` in the JSON object `json`, filling `out[i]` with the raw
