@@ -168,7 +168,7 @@ fn unless_walked<'a, S: Slots<'a> + ?Sized>(
 
 /// [`pick_with`] for the objects of one input in turn: an object laid out as
 /// the one before it is read by `shape` (see [`walk::Shape`]), any other
-/// walked, and its layout learned.
+/// walked, and its layout learned when the shape asks for it.
 pub(crate) fn pick_shaped<'a, S: Slots<'a> + ?Sized>(
     json: &'a str,
     slot: impl Fn(&str) -> Option<usize>,
@@ -179,11 +179,10 @@ pub(crate) fn pick_shaped<'a, S: Slots<'a> + ?Sized>(
         return Ok(());
     }
     out.clear();
-    let walked = shape.learn(json, &slot, |key, value| {
-        if let Some(i) = slot(key) {
-            out.keep(i, Raw(value));
-        }
-    });
+    if !shape.wants() {
+        return pick_with(json, slot, out);
+    }
+    let walked = shape.learn(json, &slot, |i, value| out.keep(i, Raw(value)));
     unless_walked(walked, json, slot, out)
 }
 

@@ -57,6 +57,12 @@ fn members(json: &str, mut each: impl FnMut(Range<usize>, Range<usize>)) -> bool
 /// An object read this way gives exactly what [`object`] gives: its bytes
 /// between the values are those of an object the walk took, and its values
 /// are checked by the walk's own code at the same depth.
+///
+/// A try that misses has walked part of the object for nothing, so the
+/// shape is tried only while it is mostly right (the twarc lines of
+/// `shared/data/real` change their keys from tweet to tweet), else once in
+/// [`Shape::RETRY`] objects; and an object is learned only after a try
+/// missed, not every time.
 #[derive(Debug, Default)]
 pub(crate) struct Shape {
     /// The bytes before each member's value, back to back (the first from
@@ -67,44 +73,65 @@ pub(crate) struct Shape {
     /// The slot of each member's key, when it has one.
     slots: Vec<Option<usize>>,
     learned: bool,
-    /// Objects in a row that did not have the shape, and objects since the
-    /// last try once that has happened often.
-    misses: u32,
+    /// How often tries were right lately, in 256ths: each try moves it an
+    /// eighth of the way to 256 (read) or to 0 (missed).
+    rate: u32,
+    /// Objects not tried since the last try, while the rate is low.
     skipped: u32,
-    /// Member ranges of the object walked, reused.
-    scratch: Vec<(Range<usize>, Range<usize>)>,
+    /// The last try missed: the next object walked is learned.
+    stale: bool,
+    /// Slot and value range of each member of the object walked, reused.
+    scratch: Vec<(Option<usize>, Range<usize>)>,
 }
 
-/// Misses in a row after which the shape is tried only once in
-/// [`Shape::RETRY`] objects: a file whose objects vary pays little for it.
-const MISSES: u32 = 8;
-
 impl Shape {
-    /// Objects between tries once the shape keeps missing.
+    /// The rate below which a try costs more than it saves, about 5/8
+    /// (a miss costs about as much as a read saves): then the shape is
+    /// tried once in [`Shape::RETRY`] objects.
+    const WORTH: u32 = 160;
     const RETRY: u32 = 64;
+    /// The rate once the first object is learned.
+    const FIRST: u32 = 176;
 
     /// Reads `json` by the shape, calling `keep(slot, value)` as [`object`]
     /// would call `keep(key, value)` for each key with a slot. False when
     /// `json` does not have the shape (the calls made mean nothing then) or
     /// the shape is not worth trying now.
-    pub(crate) fn read<'a>(&mut self, json: &'a str, mut keep: impl FnMut(usize, &'a str)) -> bool {
+    pub(crate) fn read<'a>(&mut self, json: &'a str, keep: impl FnMut(usize, &'a str)) -> bool {
         if !self.learned {
             return false;
         }
-        if self.misses >= MISSES {
+        if self.rate < Self::WORTH {
             self.skipped += 1;
             if self.skipped < Self::RETRY {
                 return false;
             }
             self.skipped = 0;
         }
+        let read = self.matches(json, keep);
+        self.rate = if read {
+            self.rate + (256 - self.rate) / 8
+        } else {
+            self.rate - self.rate / 8
+        };
+        self.stale = !read;
+        read
+    }
+
+    /// Whether the next object walked should be learned: nothing is yet,
+    /// or the last try missed.
+    pub(crate) fn wants(&self) -> bool {
+        !self.learned || self.stale
+    }
+
+    /// [`Shape::read`] once it is tried.
+    fn matches<'a>(&self, json: &'a str, mut keep: impl FnMut(usize, &'a str)) -> bool {
         let b = json.as_bytes();
         let mut w = Walk { b, i: 0 };
         let mut from = 0;
         for (&end, &slot) in self.ends.iter().zip(&self.slots) {
             let around = &self.text[from..end];
             if !starts_with(&b[w.i..], around) {
-                self.misses += 1;
                 return false;
             }
             w.i += around.len();
@@ -112,56 +139,57 @@ impl Shape {
             let start = w.i;
             // The depth of an object's members, as the walk reads them.
             if w.value(1).is_none() {
-                self.misses += 1;
                 return false;
             }
             if let Some(slot) = slot {
                 // Both ends are next to ASCII bytes of `json`.
                 let Some(value) = json.get(start..w.i) else {
-                    self.misses += 1;
                     return false;
                 };
                 keep(slot, value);
             }
         }
         let tail = &self.text[from..];
-        if b.len() - w.i != tail.len() || !starts_with(&b[w.i..], tail) {
-            self.misses += 1;
-            return false;
-        }
-        self.misses = 0;
-        true
+        b.len() - w.i == tail.len() && starts_with(&b[w.i..], tail)
     }
 
-    /// Walks `json` as [`object`] does, calling `keep(key, value)`, and
-    /// learns its shape when the walk takes it (the slots of its keys from
-    /// `slot`).
+    /// Walks `json` as [`object`] does, calling `keep(slot, value)` for each
+    /// key with a slot (from `slot`), and learns its shape when the walk
+    /// takes it.
     pub(crate) fn learn<'a>(
         &mut self,
         json: &'a str,
         slot: impl Fn(&str) -> Option<usize>,
-        mut keep: impl FnMut(&'a str, &'a str),
+        mut keep: impl FnMut(usize, &'a str),
     ) -> bool {
         let mut found = std::mem::take(&mut self.scratch);
         found.clear();
         let walked = members(json, |key, value| {
-            keep(&json[key.clone()], &json[value.clone()]);
-            found.push((key, value));
+            let s = slot(&json[key]);
+            if let Some(i) = s {
+                keep(i, &json[value.clone()]);
+            }
+            found.push((s, value));
         });
         if walked {
             self.text.clear();
             self.ends.clear();
             self.slots.clear();
             let mut at = 0;
-            for (key, value) in &found {
+            for (s, value) in &found {
                 self.text
                     .extend_from_slice(&json.as_bytes()[at..value.start]);
                 self.ends.push(self.text.len());
-                self.slots.push(slot(&json[key.clone()]));
+                self.slots.push(*s);
                 at = value.end;
             }
             self.text.extend_from_slice(&json.as_bytes()[at..]);
+            if !self.learned {
+                // Trusted at first, but a miss stops the tries.
+                self.rate = Self::FIRST;
+            }
             self.learned = true;
+            self.stale = false;
         }
         self.scratch = found;
         walked
@@ -620,7 +648,7 @@ mod tests {
     fn shape_agrees(first: &str, next: &str) -> bool {
         let mut shape = Shape::default();
         let mut learned = Vec::new();
-        let walked = shape.learn(first, slot, |k, v| learned.extend(slot(k).map(|i| (i, v))));
+        let walked = shape.learn(first, slot, |i, v| learned.push((i, v)));
         assert_eq!(walked, kept(first).is_some(), "{first:?}");
         if walked {
             assert_eq!(Some(learned), kept(first), "{first:?}");
@@ -679,9 +707,15 @@ mod tests {
     fn a_shape_that_keeps_missing_is_tried_less_often() {
         let mut shape = Shape::default();
         assert!(shape.learn(r#"{"a": 1}"#, slot, |_, _| {}));
-        for _ in 0..MISSES {
+        assert!(!shape.wants());
+        // Trusted at first; a miss makes it not worth trying.
+        let mut misses = 0;
+        while shape.rate >= Shape::WORTH {
             assert!(read(&mut shape, r#"{"b": 1}"#).is_none());
+            assert!(shape.wants(), "a miss asks for the next object");
+            misses += 1;
         }
+        assert_eq!(misses, 1);
         // Now one object in RETRY is tried; once one is read, every one is
         // tried again.
         let retry = Shape::RETRY as usize;
@@ -690,6 +724,7 @@ mod tests {
             .collect();
         assert!(tries[..retry - 1].iter().all(|&t| !t));
         assert!(tries[retry - 1..].iter().all(|&t| t));
+        assert!(!shape.wants());
     }
 
     proptest::proptest! {
