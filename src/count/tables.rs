@@ -85,7 +85,7 @@ impl PostRecord {
 /// position of its first use among the post's tags.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Entry {
-    /// The spelling: numbered by the chunk's thread ([`Local::spelling`])
+    /// The spelling: numbered by the chunk's thread ([`Local::number_posts`])
     /// while parsing, by the [`Dictionary`] once [`Dictionary::globalize`]d.
     pub spelling: u32,
     /// The spelling's global key number, once globalized.
@@ -332,8 +332,8 @@ const SLOTS_AHEAD: usize = 8;
 impl Local {
     /// Numbers the tags of `posts`: each post's `tags` is a range of `raw`
     /// on entry and the range of its entries in `tags` on return, as if each
-    /// tag had been given to [`Local::spelling`] and [`PostTags::push`] in
-    /// turn.
+    /// tag had been numbered ([`Local::spelling_hashed`]) and given to
+    /// [`PostTags::push`] in turn.
     ///
     /// `entry(set, post, entry)` is called for each entry, in order, with
     /// the [`SHARDS`] set of its key (the shard that will count it).
@@ -362,13 +362,14 @@ impl Local {
         }
     }
 
-    /// The thread's number for a hashtag spelling (as written, no sign).
+    /// [`Local::spelling_hashed`], hashing `text` itself.
     #[cfg(test)]
     pub fn spelling(&mut self, text: &str) -> u32 {
         self.spelling_hashed(text, spelling_hash(text.as_bytes()))
     }
 
-    /// [`Local::spelling`] of `text`, whose [`spelling_hash`] is `h`.
+    /// The thread's number for the hashtag spelling `text` (as written, no
+    /// sign), whose [`spelling_hash`] is `h`.
     fn spelling_hashed(&mut self, text: &str, h: u64) -> u32 {
         let bytes = text.as_bytes();
         let tag = h >> 32;

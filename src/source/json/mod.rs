@@ -226,7 +226,8 @@ impl JsonSchema {
 
     /// Reads the record `json` (one object), calling `emit` once per post
     /// it holds (several for a v2 response page), or once with why it was
-    /// left out. `shape` is the layout of the input's records so far.
+    /// left out. `shape` is the layout learned from the records before it
+    /// (in its chunk).
     fn record<'a>(
         &self,
         json: &'a str,

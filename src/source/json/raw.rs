@@ -255,7 +255,7 @@ pub(crate) fn text(raw: Raw<'_>) -> Option<Cow<'_, str>> {
     }
 }
 
-/// [`text`], with placeholders ([`is_placeholder`](crate::source::is_placeholder)) read as missing.
+/// [`text`], with placeholders ([`is_placeholder`]) read as missing.
 pub(crate) fn value(raw: Raw<'_>) -> Option<Cow<'_, str>> {
     text(raw).filter(|v| !is_placeholder(v))
 }

@@ -85,12 +85,14 @@ pub(crate) struct Shape {
 }
 
 impl Shape {
-    /// The rate below which a try costs more than it saves, about 5/8
-    /// (a miss costs about as much as a read saves): then the shape is
-    /// tried once in [`Shape::RETRY`] objects.
+    /// The rate below which the shape is tried only once in
+    /// [`Shape::RETRY`] objects: 5/8, a margin above the one half where a
+    /// miss (part of a walk for nothing) costs about what a read saves.
     const WORTH: u32 = 160;
+    /// Objects between tries while the rate is below [`Shape::WORTH`].
     const RETRY: u32 = 64;
-    /// The rate once the first object is learned.
+    /// The rate once the first object is learned: just above
+    /// [`Shape::WORTH`], so a miss at once stops the tries.
     const FIRST: u32 = 176;
 
     /// Reads `json` by the shape, calling `keep(slot, value)` as [`object`]
