@@ -359,6 +359,47 @@ mod tests {
     }
 
     #[test]
+    fn picking_by_layout_picks_what_the_walk_picks() {
+        // Lines of one layout, then others, values the walk refuses, an
+        // escaped key (walked by serde_json) and lines that are no object:
+        // each line picked by the layout of those before it equals the line
+        // picked alone, errors included.
+        let keys = ["id", "text", "user"];
+        let lines = [
+            r##"{"id": 1, "text": "#a", "user": {"id_str": "7"}}"##,
+            r##"{"id": 2, "text": "b \"q\"", "user": null}"##,
+            r##"{"id": 3, "text": "#c", "user": {"id_str": "8"}}"##,
+            r##"{"text": "#d", "id": 4}"##,
+            r##"{"text": "#e", "id": 5}"##,
+            r##"{"text": "#e", "id": 05}"##,
+            r##"{"\u0074ext": "#f", "id": 6}"##,
+            r##"{"id": 7, "text": "#g", "user": {"id_str": "9"}}"##,
+            "[1, 2]",
+            r##"{"id": 8, "text": "#h", "user": {"id_str": "10"}"##,
+            "{}",
+            "{}",
+        ];
+        let mut shape = walk::Shape::default();
+        let slot = |k: &str| keys.iter().position(|w| *w == k);
+        for (n, line) in lines.iter().enumerate() {
+            let mut shaped = [None; 3];
+            let by_layout = pick_shaped(line, slot, &mut shaped[..], &mut shape);
+            let mut alone = [None; 3];
+            let walked = pick_with(line, slot, &mut alone[..]);
+            assert_eq!(by_layout.is_ok(), walked.is_ok(), "line {n}");
+            if walked.is_ok() {
+                assert_eq!(shaped, alone, "line {n}");
+            }
+        }
+        // Lines laid out alike are read by the layout, not walked.
+        let mut shape = walk::Shape::default();
+        let mut out = [None; 3];
+        pick_shaped(lines[0], slot, &mut out[..], &mut shape).unwrap();
+        assert!(!shape.wants());
+        assert!(shape.read(lines[2], |_, _| {}));
+    }
+
+    #[test]
     fn rejects_non_objects_and_garbage() {
         let mut out = [None; 1];
         assert!(pick("[1,2]", &["a"], &mut out).is_err());
